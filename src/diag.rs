@@ -1,0 +1,318 @@
+//! Diagnostics: every problem found in a run, collected and printed together.
+//!
+//! Editors are not developers, so each diagnostic names the file, the line and
+//! column, the field path, and says what would be valid. Stages never stop at
+//! the first problem: they push into a [`Diagnostics`] sink and the pipeline
+//! decides at the end of a stage whether it can go on.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// How serious a diagnostic is. Warnings never fail `build`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A byte range in a source file, with the line and column (1-based, in
+/// characters) of its start, as editors count them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Span {
+    /// Computes line and column for a byte range of `text`.
+    pub fn from_range(text: &str, range: Range<usize>) -> Span {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let end = floor_char_boundary(text, range.end.clamp(start, text.len()));
+        let before = &text[..start];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Span {
+            start,
+            end,
+            line,
+            column,
+        }
+    }
+
+    /// Moves a span found in an embedded text (front matter) to its place in
+    /// the whole file.
+    pub fn shifted(&self, bytes: usize, lines: usize) -> Span {
+        Span {
+            start: self.start + bytes,
+            end: self.end + bytes,
+            line: self.line + lines,
+            column: self.column,
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem, located in a file.
+#[derive(Clone, Debug, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub file: String,
+    pub span: Option<Span>,
+    /// Field path inside the record, e.g. `montant.max` or `sources[1].url`.
+    pub field: Option<String>,
+    pub message: String,
+    /// What would be valid, or how to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, message)
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, message)
+    }
+
+    fn new(severity: Severity, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            file: file.into(),
+            span: None,
+            field: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, span: Option<Span>) -> Self {
+        self.span = span;
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        let field = field.into();
+        self.field = (!field.is_empty()).then_some(field);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `file:line:column`, or just the file when the position is unknown.
+    pub fn location(&self) -> String {
+        match &self.span {
+            Some(s) => format!("{}:{}:{}", self.file, s.line, s.column),
+            None => self.file.clone(),
+        }
+    }
+
+    fn sort_key(&self) -> (String, usize, usize, Severity) {
+        let (line, col) = self.span.as_ref().map_or((0, 0), |s| (s.line, s.column));
+        (self.file.clone(), line, col, self.severity)
+    }
+}
+
+/// The texts of the files diagnostics point into, so snippets can be shown.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    texts: BTreeMap<String, Arc<str>>,
+}
+
+impl Sources {
+    pub fn insert(&mut self, file: &str, text: Arc<str>) {
+        self.texts.insert(file.to_string(), text);
+    }
+
+    pub fn get(&self, file: &str) -> Option<&str> {
+        self.texts.get(file).map(|t| &**t)
+    }
+}
+
+/// The sink every stage writes to.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, line and column, so the output reads top to bottom.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by_key(|d| d.sort_key());
+        v
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+/// Renders diagnostics as rustc-style reports (plain text, or with colours
+/// when `color` is set), followed by a count line.
+pub fn render(diags: &Diagnostics, sources: &Sources, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diags.sorted() {
+        out.push_str(&render_one(d, sources, &renderer));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn render_one(d: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR.with_name("erreur"),
+        Severity::Warning => Level::WARNING.with_name("avertissement"),
+    };
+    let title = match &d.field {
+        Some(f) => format!("{} : {}", f, d.message),
+        None => d.message.clone(),
+    };
+    let location = d.location();
+    let label = d.field.as_deref().map(|f| format!("champ `{f}`"));
+    let title = level.primary_title(title.as_str());
+    let group = match (&d.span, sources.get(&d.file)) {
+        (Some(span), Some(text)) => {
+            let annotation = AnnotationKind::Primary.span(span.start..span.end.max(span.start));
+            let annotation = match &label {
+                Some(l) => annotation.label(l.as_str()),
+                None => annotation,
+            };
+            title.element(
+                Snippet::source(text)
+                    .path(location.as_str())
+                    .annotation(annotation),
+            )
+        }
+        _ => title.element(annotate_snippets::Origin::path(location.as_str())),
+    };
+    let mut report: Vec<Group> = vec![group];
+    if let Some(help) = &d.help {
+        report.push(Group::with_title(Level::HELP.with_name("aide").secondary_title(help.as_str())));
+    }
+    renderer.render(&report)
+}
+
+/// Path of `path` relative to `root`, with `/` separators, for messages.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The closest candidate to `word` by edit distance, for "did you mean" hints.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let max = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_counts_lines_and_characters() {
+        let text = "a: 1\nété: x\n";
+        let pos = text.find('x').unwrap();
+        let s = Span::from_range(text, pos..pos + 1);
+        assert_eq!((s.line, s.column), (2, 6));
+    }
+
+    #[test]
+    fn closest_suggests_a_near_key() {
+        assert_eq!(closest("tittre", ["titre", "resume"]), Some("titre"));
+        assert_eq!(closest("zzzzzz", ["titre", "resume"]), None);
+    }
+
+    #[test]
+    fn render_names_file_line_field_and_help() {
+        let mut sources = Sources::default();
+        sources.insert("content/aides/a.yaml", Arc::from("titre: x\nmontant: lots\n"));
+        let mut diags = Diagnostics::default();
+        diags.push(
+            Diagnostic::error("content/aides/a.yaml", "nombre attendu")
+                .at(Some(Span::from_range("titre: x\nmontant: lots\n", 18..22)))
+                .field("montant")
+                .help("écrivez un nombre, par exemple 10000"),
+        );
+        let out = render(&diags, &sources, false);
+        assert!(out.contains("content/aides/a.yaml:2:10"), "{out}");
+        assert!(out.contains("montant : nombre attendu"), "{out}");
+        assert!(out.contains("écrivez un nombre"), "{out}");
+        assert!(out.contains("^^^^"), "{out}");
+    }
+}

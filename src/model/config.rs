@@ -1,0 +1,102 @@
+//! The site's own settings (`content/site.yaml`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Réglages du site.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Titre du site.
+    pub titre: String,
+    /// Sous-titre affiché sous le titre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sous_titre: Option<String>,
+    /// Description du site (moteurs de recherche, partage).
+    pub description: String,
+    /// Adresse publique du site, avec son éventuel sous-chemin (https://exemple.github.io/guide/).
+    pub url_base: String,
+    /// Langue des pages (code BCP 47).
+    #[serde(default = "default_langue")]
+    pub langue: String,
+    /// Le département couvert.
+    pub departement: Departement,
+    /// Thème dont les gabarits surchargent ceux du thème intégré (`themes/<theme>/templates/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    /// Éditeur du site, pour les mentions légales.
+    pub editeur: Editeur,
+    /// Hébergeur du site, pour les mentions légales.
+    pub hebergeur: Hebergeur,
+    /// Liens du menu principal, dans l'ordre.
+    #[serde(default)]
+    pub navigation: Vec<LienNavigation>,
+    /// Licence des données publiées.
+    pub licence_donnees: Licence,
+    /// Autoriser le HTML brut dans le Markdown (sinon il est neutralisé).
+    #[serde(default)]
+    pub html_brut_autorise: bool,
+    /// Au-delà de ce nombre de mois sans vérification, une fiche produit un avertissement.
+    #[serde(default = "default_fraicheur")]
+    pub fraicheur_mois: u32,
+}
+
+fn default_langue() -> String {
+    "fr".to_string()
+}
+
+fn default_fraicheur() -> u32 {
+    12
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Departement {
+    /// Code du département (77).
+    pub code: String,
+    /// Nom du département.
+    pub nom: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Editeur {
+    /// Nom de l'éditeur.
+    pub nom: String,
+    /// Adresse du siège.
+    pub adresse: String,
+    /// Téléphone du standard.
+    pub telephone: String,
+    /// Fonction du directeur de la publication.
+    pub directeur_publication: String,
+    /// Site web de l'éditeur.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// Adresse de contact pour l'accessibilité et les données personnelles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hebergeur {
+    pub nom: String,
+    pub adresse: String,
+    pub telephone: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LienNavigation {
+    /// Texte du lien.
+    pub titre: String,
+    /// Cible : `@/pages/x.md`, `@/aides` (liste) ou `@/aides/id` (fiche).
+    pub lien: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Licence {
+    pub nom: String,
+    pub url: String,
+}
