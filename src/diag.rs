@@ -233,7 +233,7 @@ fn render_one(d: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String 
             };
             title.element(
                 Snippet::source(text)
-                    .path(location.as_str())
+                    .path(d.file.as_str())
                     .annotation(annotation),
             )
         }
@@ -241,7 +241,9 @@ fn render_one(d: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String 
     };
     let mut report: Vec<Group> = vec![group];
     if let Some(help) = &d.help {
-        report.push(Group::with_title(Level::HELP.with_name("aide").secondary_title(help.as_str())));
+        report.push(Group::with_title(
+            Level::HELP.with_name("aide").secondary_title(help.as_str()),
+        ));
     }
     renderer.render(&report)
 }
@@ -301,7 +303,10 @@ mod tests {
     #[test]
     fn render_names_file_line_field_and_help() {
         let mut sources = Sources::default();
-        sources.insert("content/aides/a.yaml", Arc::from("titre: x\nmontant: lots\n"));
+        sources.insert(
+            "content/aides/a.yaml",
+            Arc::from("titre: x\nmontant: lots\n"),
+        );
         let mut diags = Diagnostics::default();
         diags.push(
             Diagnostic::error("content/aides/a.yaml", "nombre attendu")

@@ -1,6 +1,104 @@
-fn main() {
-    let s = vitrine::model::Kind::Aide.schema();
-    println!("{}", serde_json::to_string_pretty(&s).unwrap());
-    let s = vitrine::model::Kind::Evenement.schema();
-    println!("{}", serde_json::to_string_pretty(&s).unwrap());
+//! The `vitrine` command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use vitrine::diag;
+
+#[derive(Parser)]
+#[command(
+    name = "vitrine",
+    version,
+    about = "Génère le site d'un guide départemental pour les professionnels de santé à partir de fiches YAML et de pages Markdown."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// Racine du site (le dossier qui contient content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Inclure les fiches et pages en brouillon (statut: brouillon).
+    #[arg(long)]
+    drafts: bool,
+    /// Date de référence des avertissements (AAAA-MM-JJ) ; aujourd'hui par défaut.
+    #[arg(long, value_name = "DATE")]
+    today: Option<jiff::civil::Date>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Construit le site dans le dossier de sortie (remplacé d'un seul coup, seulement si tout a réussi).
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Dossier de sortie ; par défaut <root>/public.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Adresse de base du site, à la place de `url_base` de site.yaml (ex. https://compte.github.io/guide/).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Vérifie le contenu sans rien écrire : affiche toutes les erreurs et tous les avertissements.
+    Check {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let start = Instant::now();
+    let color = std::io::stderr().is_terminal();
+    let (common, output, base_url) = match cli.command {
+        Command::Build {
+            common,
+            output,
+            base_url,
+        } => {
+            let out = output.unwrap_or_else(|| common.root.join("public"));
+            (common, Some(out), base_url)
+        }
+        Command::Check { common } => (common, None, None),
+    };
+    let opts = vitrine::Options {
+        root: common.root.clone(),
+        drafts: common.drafts,
+        base_url,
+        today: common.today,
+        inject: Default::default(),
+    };
+    let result = match &output {
+        Some(out) => vitrine::build_to_dir(&opts, out),
+        None => vitrine::build(&opts),
+    };
+    let seconds = format!("{:.2}", start.elapsed().as_secs_f64()).replace('.', ",");
+    match result {
+        Ok(built) => {
+            eprint!("{}", diag::render(&built.diags, &built.sources, color));
+            let warnings = built.diags.warning_count();
+            let what = match &output {
+                Some(out) => format!("{} pages écrites dans {}", built.pages, out.display()),
+                None => format!("{} pages vérifiées", built.pages),
+            };
+            println!("vitrine : {what}, {warnings} avertissement(s), en {seconds} s");
+            ExitCode::SUCCESS
+        }
+        Err(failed) => {
+            eprint!("{}", diag::render(&failed.diags, &failed.sources, color));
+            eprintln!(
+                "vitrine : échec, {} erreur(s) et {} avertissement(s) ; rien n'a été écrit",
+                failed.diags.error_count(),
+                failed.diags.warning_count()
+            );
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,1 +1,296 @@
+//! Load: walk `content/`, read every file once, parse YAML and front matter
+//! into spanned trees. Nothing here knows the record types; problems found
+//! (unreadable files, bad YAML, misplaced files, bad ids) go to the sink.
+
+pub mod frontmatter;
 pub mod node;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics, Sources, rel_path};
+use crate::model::Kind;
+use node::Node;
+
+/// A text file read from the site.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root, `/`-separated, for messages.
+    pub rel: String,
+    pub text: Arc<str>,
+}
+
+/// A YAML record file, parsed but not yet typed.
+#[derive(Clone, Debug)]
+pub struct RawRecord {
+    pub kind: Kind,
+    pub id: String,
+    pub file: SourceFile,
+    pub node: Node,
+}
+
+/// A Markdown page, its front matter parsed but not yet typed.
+#[derive(Clone, Debug)]
+pub struct RawPage {
+    /// Path relative to `content/pages`, `/`-separated.
+    pub path: String,
+    pub file: SourceFile,
+    pub front: frontmatter::FrontMatter,
+    pub body: String,
+    /// Line of the file where the body starts (1-based).
+    pub body_line: usize,
+}
+
+/// Everything read from a site, in a stable order.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Option<(SourceFile, Node)>,
+    pub records: Vec<RawRecord>,
+    pub pages: Vec<RawPage>,
+    pub communes: Option<SourceFile>,
+    pub zonage: Option<SourceFile>,
+    pub territoire_credits: Option<String>,
+    /// Files of `content/static`, relative to it, and their full path.
+    pub static_files: Vec<(String, PathBuf)>,
+    pub sources: Sources,
+}
+
+/// Editor temporaries and hidden files are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// A record id: a lowercase slug, as it appears in URLs.
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
+    let content = root.join("content");
+    let mut loaded = Loaded {
+        root: root.to_path_buf(),
+        ..Loaded::default()
+    };
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error(rel_path(root, &content), "dossier `content/` introuvable")
+                .help("lancez vitrine à la racine du site, ou indiquez-la avec --root"),
+        );
+        return loaded;
+    }
+    let walker = WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err.path().map(|p| rel_path(root, p)).unwrap_or_default();
+                diags.push(Diagnostic::error(
+                    path,
+                    format!("lecture impossible : {err}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(inner) = path.strip_prefix(&content) else {
+            continue;
+        };
+        let parts: Vec<String> = inner
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        classify(&mut loaded, root, path, &parts, diags);
+    }
+    loaded
+}
+
+fn classify(
+    loaded: &mut Loaded,
+    root: &Path,
+    path: &Path,
+    parts: &[String],
+    diags: &mut Diagnostics,
+) {
+    let rel = rel_path(root, path);
+    let part = |i: usize| parts.get(i).map(String::as_str);
+    match (part(0), parts.len()) {
+        (Some("site.yaml"), 1) => {
+            if let Some((file, node)) = read_yaml(loaded, path, &rel, diags) {
+                loaded.config = Some((file, node));
+            }
+        }
+        (Some("static"), n) if n >= 2 => {
+            loaded
+                .static_files
+                .push((parts[1..].join("/"), path.to_path_buf()));
+        }
+        (Some("pages"), n) if n >= 2 => {
+            if !rel.ends_with(".md") {
+                diags.push(
+                    Diagnostic::error(&rel, "fichier inattendu dans `content/pages/`")
+                        .help("les pages sont des fichiers Markdown `.md` ; les images et documents vont dans `content/static/`"),
+                );
+                return;
+            }
+            if let Some(page) = read_page(loaded, path, &rel, parts[1..].join("/"), diags) {
+                loaded.pages.push(page);
+            }
+        }
+        (Some("territoire"), 2) => match part(1) {
+            Some("communes.csv") => loaded.communes = read_text(loaded, path, &rel, diags),
+            Some("zonage.csv") => loaded.zonage = read_text(loaded, path, &rel, diags),
+            Some("CREDITS.md") => {
+                loaded.territoire_credits =
+                    read_text(loaded, path, &rel, diags).map(|f| f.text.to_string())
+            }
+            // Outlines and provenance notes travel with the data.
+            _ => {}
+        },
+        (Some(dir), 2) if Kind::from_dir(dir).is_some() => {
+            let Some(kind) = Kind::from_dir(dir) else {
+                return;
+            };
+            let name = &parts[1];
+            let Some(id) = name.strip_suffix(".yaml") else {
+                let help = if name.ends_with(".yml") {
+                    "renommez le fichier avec l'extension `.yaml`"
+                } else {
+                    "une fiche est un fichier `.yaml` ; les autres fichiers vont dans `content/static/`"
+                };
+                diags.push(
+                    Diagnostic::error(&rel, "fichier inattendu dans un dossier de fiches")
+                        .help(help),
+                );
+                return;
+            };
+            if !is_slug(id) {
+                diags.push(
+                    Diagnostic::error(&rel, format!("identifiant de fiche `{id}` invalide"))
+                        .help(format!(
+                            "le nom du fichier est l'identifiant de la fiche : minuscules sans accents, chiffres et tirets, par exemple `{}.yaml`",
+                            slug::slugify(id)
+                        )),
+                );
+                return;
+            }
+            if let Some((file, node)) = read_yaml(loaded, path, &rel, diags) {
+                loaded.records.push(RawRecord {
+                    kind,
+                    id: id.to_string(),
+                    file,
+                    node,
+                });
+            }
+        }
+        _ => {
+            let dirs: Vec<&str> = Kind::ALL.iter().map(|k| k.dir()).collect();
+            diags.push(
+                Diagnostic::error(&rel, "fichier à un emplacement inconnu").help(format!(
+                    "emplacements admis : content/site.yaml, content/{{{}}}/<id>.yaml, content/pages/**/*.md, content/static/**, content/territoire/",
+                    dirs.join(",")
+                )),
+            );
+        }
+    }
+}
+
+fn read_text(
+    loaded: &mut Loaded,
+    path: &Path,
+    rel: &str,
+    diags: &mut Diagnostics,
+) -> Option<SourceFile> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                let text = text
+                    .strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text);
+                let text: Arc<str> = Arc::from(text);
+                loaded.sources.insert(rel, text.clone());
+                Some(SourceFile {
+                    rel: rel.to_string(),
+                    text,
+                })
+            }
+            Err(_) => {
+                diags.push(
+                    Diagnostic::error(rel, "le fichier n'est pas encodé en UTF-8")
+                        .help("enregistrez-le en UTF-8 depuis votre éditeur"),
+                );
+                None
+            }
+        },
+        Err(err) => {
+            diags.push(Diagnostic::error(
+                rel,
+                format!("lecture impossible : {err}"),
+            ));
+            None
+        }
+    }
+}
+
+fn read_yaml(
+    loaded: &mut Loaded,
+    path: &Path,
+    rel: &str,
+    diags: &mut Diagnostics,
+) -> Option<(SourceFile, Node)> {
+    let file = read_text(loaded, path, rel, diags)?;
+    match node::parse(&file.text) {
+        Ok(node) => Some((file, node)),
+        Err(err) => {
+            diags.push(
+                Diagnostic::error(rel, format!("YAML invalide : {}", err.message))
+                    .at(err.span)
+                    .help("vérifiez l'indentation (des espaces, pas de tabulations), les `:` suivis d'un espace, et mettez entre guillemets un texte qui contient `: ` ou commence par un caractère spécial"),
+            );
+            None
+        }
+    }
+}
+
+fn read_page(
+    loaded: &mut Loaded,
+    path: &Path,
+    rel: &str,
+    page_path: String,
+    diags: &mut Diagnostics,
+) -> Option<RawPage> {
+    let file = read_text(loaded, path, rel, diags)?;
+    match frontmatter::split(&file.text) {
+        Ok((front, body, body_line)) => Some(RawPage {
+            path: page_path,
+            body: body.to_string(),
+            body_line,
+            front,
+            file,
+        }),
+        Err(d) => {
+            diags.push(d.into_diagnostic(rel));
+            None
+        }
+    }
+}

@@ -197,7 +197,10 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
                 let s = loc.span();
                 match s.byte_offset().and_then(|o| usize::try_from(o).ok()) {
                     Some(start) => {
-                        let len = s.byte_len().and_then(|l| usize::try_from(l).ok()).unwrap_or(0);
+                        let len = s
+                            .byte_len()
+                            .and_then(|l| usize::try_from(l).ok())
+                            .unwrap_or(0);
                         Span::from_range(text, start..start + len.max(1))
                     }
                     None => {
@@ -244,8 +247,14 @@ fn strip_location_prefix(message: &str) -> &str {
 
 fn span_of(text: &str, loc: &serde_saphyr::Location) -> Span {
     let s = loc.span();
-    let start = s.byte_offset().and_then(|o| usize::try_from(o).ok()).unwrap_or(0);
-    let len = s.byte_len().and_then(|o| usize::try_from(o).ok()).unwrap_or(0);
+    let start = s
+        .byte_offset()
+        .and_then(|o| usize::try_from(o).ok())
+        .unwrap_or(0);
+    let len = s
+        .byte_len()
+        .and_then(|o| usize::try_from(o).ok())
+        .unwrap_or(0);
     Span::from_range(text, start..start + len)
 }
 

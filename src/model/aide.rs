@@ -177,7 +177,9 @@ pub struct ZonageRequis {
 }
 
 /// Classe de zonage ARS ou conventionnel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ClasseZonage {
     /// Zone d'intervention prioritaire (médecins).

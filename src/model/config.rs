@@ -26,8 +26,9 @@ pub struct SiteConfig {
     pub theme: Option<String>,
     /// Éditeur du site, pour les mentions légales.
     pub editeur: Editeur,
-    /// Hébergeur du site, pour les mentions légales.
-    pub hebergeur: Hebergeur,
+    /// Hébergeur du site, obligatoire dans les mentions légales (LCEN, art. 6) : à renseigner au déploiement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hebergeur: Option<Hebergeur>,
     /// Liens du menu principal, dans l'ordre.
     #[serde(default)]
     pub navigation: Vec<LienNavigation>,

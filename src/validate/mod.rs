@@ -1,1 +1,175 @@
+//! Validate: turn what was loaded into a typed, resolved [`Site`], or say
+//! everything that is wrong with it.
+//!
+//! Order matters only for what depends on what: types first (a record that
+//! does not type-check cannot be cross-checked), then references, dates and
+//! freshness, then Markdown (whose links need every record and page known).
+//! Each step adds to the same sink, so one run reports every problem.
+
+mod links;
+pub use links::{communes_with_records, resolve};
+mod refs;
 pub mod schema;
+mod territoire;
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::Loaded;
+use crate::model::{Body, Kind, Page, PageMeta, Record, Site, SiteConfig};
+use crate::url::Urls;
+
+pub struct Options {
+    /// Keep draft records and pages.
+    pub drafts: bool,
+    /// The date freshness and past-event warnings are measured against.
+    pub today: Date,
+    /// Replaces `url_base` of site.yaml (`--base-url`, or the dev server).
+    pub base_url: Option<String>,
+}
+
+/// The validated site and the URL builder it was resolved with.
+pub struct Validated {
+    pub site: Site,
+    pub urls: Urls,
+}
+
+pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Option<Validated> {
+    let config = check_config(loaded, diags);
+    let urls = config.as_ref().and_then(|c| {
+        let base = opts.base_url.as_deref().unwrap_or(&c.url_base);
+        match Urls::new(base) {
+            Ok(u) => Some(u),
+            Err(msg) => {
+                let file = "content/site.yaml";
+                let span = loaded.config.as_ref().and_then(|(_, n)| n.span_of("url_base"));
+                diags.push(
+                    Diagnostic::error(file, msg)
+                        .at(span)
+                        .field("url_base")
+                        .help("par exemple https://guide.seine-et-marne.fr/ ou https://compte.github.io/guide/"),
+                );
+                None
+            }
+        }
+    });
+
+    let mut records: BTreeMap<Kind, BTreeMap<String, Record>> = BTreeMap::new();
+    for raw in &loaded.records {
+        let schema = raw.kind.schema();
+        let Some(json) = schema::check(&schema, &raw.node, &raw.file.text, &raw.file.rel, diags)
+        else {
+            continue;
+        };
+        match Body::from_json(raw.kind, json) {
+            Ok(body) => {
+                records.entry(raw.kind).or_default().insert(
+                    raw.id.clone(),
+                    Record {
+                        kind: raw.kind,
+                        id: raw.id.clone(),
+                        file: raw.file.rel.clone(),
+                        body,
+                        node: raw.node.clone(),
+                        html: BTreeMap::new(),
+                    },
+                );
+            }
+            Err(err) => diags.push(Diagnostic::error(
+                &raw.file.rel,
+                format!("fiche illisible : {err}"),
+            )),
+        }
+    }
+
+    let mut pages = Vec::new();
+    for raw in &loaded.pages {
+        let schema = schemars::schema_for!(PageMeta);
+        let Some(json) = schema::check(
+            &schema,
+            &raw.front.node,
+            &raw.file.text,
+            &raw.file.rel,
+            diags,
+        ) else {
+            continue;
+        };
+        match serde_json::from_value::<PageMeta>(json) {
+            Ok(meta) => pages.push(Page {
+                path: raw.path.clone(),
+                file: raw.file.rel.clone(),
+                meta,
+                markdown: raw.body.clone(),
+                html: String::new(),
+                toc: Vec::new(),
+            }),
+            Err(err) => diags.push(Diagnostic::error(
+                &raw.file.rel,
+                format!("en-tête illisible : {err}"),
+            )),
+        }
+    }
+
+    let (communes, zonage) = territoire::load(loaded, diags);
+    let freshness = config.as_ref().map_or(12, |c| c.fraicheur_mois);
+    refs::check(&records, &communes, loaded, opts, freshness, diags);
+
+    if !opts.drafts {
+        for by_id in records.values_mut() {
+            by_id.retain(|_, r| !r.body.meta().statut.is_draft());
+        }
+        pages.retain(|p| !p.meta.statut.is_draft());
+    }
+
+    let (config, urls) = (config?, urls?);
+    let mut site = Site {
+        config,
+        records,
+        pages,
+        communes,
+        zonage,
+        static_files: loaded
+            .static_files
+            .iter()
+            .map(|(rel, _)| rel.clone())
+            .collect(),
+        territoire_credits: loaded.territoire_credits.clone(),
+    };
+    links::render_markdown(&mut site, &urls, loaded, diags);
+    (!diags.has_errors()).then_some(Validated { site, urls })
+}
+
+fn check_config(loaded: &Loaded, diags: &mut Diagnostics) -> Option<SiteConfig> {
+    let Some((file, node)) = &loaded.config else {
+        if loaded.root.join("content").is_dir() {
+            diags.push(
+                Diagnostic::error("content/site.yaml", "fichier de réglages du site manquant")
+                    .help("créez content/site.yaml avec au moins titre, description, url_base, departement, editeur, hebergeur et licence_donnees"),
+            );
+        }
+        return None;
+    };
+    let schema = schemars::schema_for!(SiteConfig);
+    let json = schema::check(&schema, node, &file.text, &file.rel, diags)?;
+    match serde_json::from_value::<SiteConfig>(json) {
+        Ok(c) => {
+            if c.hebergeur.is_none() {
+                diags.push(
+                    Diagnostic::warning(&file.rel, "hébergeur non renseigné")
+                        .field("hebergeur")
+                        .help("les mentions légales doivent nommer l'hébergeur (nom, adresse, téléphone) : ajoutez `hebergeur:` avant la mise en ligne"),
+                );
+            }
+            Some(c)
+        }
+        Err(err) => {
+            diags.push(Diagnostic::error(
+                &file.rel,
+                format!("réglages illisibles : {err}"),
+            ));
+            None
+        }
+    }
+}

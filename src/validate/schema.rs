@@ -150,11 +150,21 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn mismatch(&mut self, schema: &Json, node: &Node, path: &Path, expected: &str) -> Option<Json> {
+    fn mismatch(
+        &mut self,
+        schema: &Json,
+        node: &Node,
+        path: &Path,
+        expected: &str,
+    ) -> Option<Json> {
         self.error(
             &node.span,
             path,
-            format!("on attend {}, la valeur est {}", expected_word(expected), node.kind_fr()),
+            format!(
+                "on attend {}, la valeur est {}",
+                expected_word(expected),
+                node.kind_fr()
+            ),
             Some(format!("écrivez {expected}{}", describe(schema))),
         );
         None
@@ -216,7 +226,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_enum(&mut self, schema: &Json, values: &[String], node: &Node, path: &Path) -> Option<Json> {
+    fn check_enum(
+        &mut self,
+        schema: &Json,
+        values: &[String],
+        node: &Node,
+        path: &Path,
+    ) -> Option<Json> {
         let given = match &node.value {
             Value::Str(s) => Some(s.clone()),
             Value::Int(_) | Value::Float(_) => Some(self.raw(node).to_string()),
@@ -236,7 +252,10 @@ impl<'a> Checker<'a> {
         }
         let message = match given {
             Some(g) => format!("valeur `{g}` non admise"),
-            None => format!("on attend une des valeurs admises, la valeur est {}", node.kind_fr()),
+            None => format!(
+                "on attend une des valeurs admises, la valeur est {}",
+                node.kind_fr()
+            ),
         };
         let _ = schema;
         self.error(&node.span, path, message, Some(help));
@@ -515,15 +534,41 @@ mod tests {
         assert!(v.is_none());
         let msgs: Vec<String> = d
             .iter()
-            .map(|d| format!("{}|{}|{}", d.field.clone().unwrap_or_default(), d.message, d.help.clone().unwrap_or_default()))
+            .map(|d| {
+                format!(
+                    "{}|{}|{}",
+                    d.field.clone().unwrap_or_default(),
+                    d.message,
+                    d.help.clone().unwrap_or_default()
+                )
+            })
             .collect();
         assert_eq!(d.len(), 4, "{msgs:#?}");
-        assert!(msgs.iter().any(|m| m.starts_with("nomm|champ inconnu") && m.contains("vouliez-vous dire `nom`")), "{msgs:#?}");
-        assert!(msgs.iter().any(|m| m.starts_with("nom|champ obligatoire")), "{msgs:#?}");
-        assert!(msgs.iter().any(|m| m.starts_with("type|valeur `caisse` non admise") && m.contains("cpam")), "{msgs:#?}");
-        assert!(msgs.iter().any(|m| m.starts_with("sources[0].date|date `24/11/2026` invalide")), "{msgs:#?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("nomm|champ inconnu")
+                    && m.contains("vouliez-vous dire `nom`")),
+            "{msgs:#?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.starts_with("nom|champ obligatoire")),
+            "{msgs:#?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("type|valeur `caisse` non admise") && m.contains("cpam")),
+            "{msgs:#?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("sources[0].date|date `24/11/2026` invalide")),
+            "{msgs:#?}"
+        );
         let unknown = d.iter().find(|d| d.message.contains("inconnu")).unwrap();
-        assert_eq!(unknown.span.as_ref().map(|s| (s.line, s.column)), Some((1, 1)));
+        assert_eq!(
+            unknown.span.as_ref().map(|s| (s.line, s.column)),
+            Some((1, 1))
+        );
     }
 
     #[test]
@@ -536,10 +581,17 @@ mod tests {
 
     #[test]
     fn a_scalar_where_a_list_is_expected_is_explained() {
-        let text = ORG.replace("sources:\n  - titre: ameli\n    url: https://www.ameli.fr\n    date: 2026-11-24\n", "sources: ameli\n");
+        let text = ORG.replace(
+            "sources:\n  - titre: ameli\n    url: https://www.ameli.fr\n    date: 2026-11-24\n",
+            "sources: ameli\n",
+        );
         let (_, d) = run(Kind::Organisation, &text);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].field.as_deref(), Some("sources"));
-        assert!(d[0].message.starts_with("on attend une liste"), "{:?}", d[0]);
+        assert!(
+            d[0].message.starts_with("on attend une liste"),
+            "{:?}",
+            d[0]
+        );
     }
 }

@@ -1,0 +1,301 @@
+//! Markdown to HTML for pages and record fields.
+//!
+//! Internal links are written `@/pages/x.md`, `@/aides` or `@/aides/<id>`
+//! (optionally with `#anchor`); they are resolved through the caller's
+//! resolver so a broken one becomes a located error instead of a dead link.
+//! Raw HTML is shown as text unless the site allows it, so a record can never
+//! inject a script or an event handler into a page.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+use crate::model::Heading;
+
+/// A problem found while rendering, as a byte range of the Markdown source.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub range: Range<usize>,
+    pub message: String,
+    pub help: String,
+    pub warning: bool,
+}
+
+/// A link to another page's anchor, checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorLink {
+    pub page: String,
+    pub anchor: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub problems: Vec<Problem>,
+    pub anchor_links: Vec<AnchorLink>,
+}
+
+/// What an internal link target resolves to.
+pub struct Resolved {
+    pub url: String,
+    /// The page path when the target is a Markdown page (for anchor checks).
+    pub page: Option<String>,
+}
+
+pub struct Settings<'a> {
+    /// Resolves `@/…` targets (without the `@/` and the anchor).
+    pub resolve: &'a dyn Fn(&str) -> Result<Resolved, String>,
+    pub allow_html: bool,
+    /// Added to every heading level: record fields sit under the record's own
+    /// `h2` sections, so their `##` becomes an `h3`.
+    pub heading_shift: u8,
+}
+
+pub fn render(source: &str, settings: &Settings) -> Rendered {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_SMART_PUNCTUATION);
+    let mut out = Rendered::default();
+    let mut events: Vec<(Event, Range<usize>)> = Parser::new_ext(source, options)
+        .into_offset_iter()
+        .collect();
+
+    for (event, range) in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(url) = rewrite_link(dest_url, range, settings, &mut out) {
+                    *dest_url = CowStr::from(url);
+                }
+            }
+            Event::Html(text) | Event::InlineHtml(text) if !settings.allow_html => {
+                out.problems.push(Problem {
+                    range: range.clone(),
+                    message: "HTML brut neutralisé : il est affiché comme du texte".into(),
+                    help: "écrivez en Markdown ; le HTML n'est admis que si `html_brut_autorise: true` dans site.yaml".into(),
+                    warning: true,
+                });
+                *event = Event::Text(text.clone());
+            }
+            _ => {}
+        }
+    }
+    set_heading_ids(&mut events, settings.heading_shift, &mut out);
+    html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    out
+}
+
+fn rewrite_link(
+    dest: &str,
+    range: &Range<usize>,
+    settings: &Settings,
+    out: &mut Rendered,
+) -> Option<String> {
+    let lowered = dest.trim().to_ascii_lowercase();
+    if lowered.starts_with("javascript:")
+        || lowered.starts_with("data:")
+        || lowered.starts_with("vbscript:")
+    {
+        out.problems.push(Problem {
+            range: range.clone(),
+            message: format!("lien interdit `{dest}`"),
+            help: "un lien mène à une page : https://…, mailto:…, tel:… ou @/…".into(),
+            warning: false,
+        });
+        return Some("#".into());
+    }
+    let target = dest.strip_prefix("@/")?;
+    let (path, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (target, None),
+    };
+    match (settings.resolve)(path) {
+        Ok(resolved) => {
+            if let (Some(page), Some(anchor)) = (&resolved.page, anchor) {
+                out.anchor_links.push(AnchorLink {
+                    page: page.clone(),
+                    anchor: anchor.to_string(),
+                    range: range.clone(),
+                });
+            }
+            Some(match anchor {
+                Some(a) => format!("{}#{}", resolved.url, a),
+                None => resolved.url,
+            })
+        }
+        Err(help) => {
+            out.problems.push(Problem {
+                range: range.clone(),
+                message: format!("lien interne cassé `{dest}`"),
+                help,
+                warning: false,
+            });
+            Some("#".into())
+        }
+    }
+}
+
+/// Gives every heading an id from its text (unique within the document),
+/// shifts levels, refuses `#` (the page's only `h1` is its title).
+fn set_heading_ids(events: &mut [(Event, Range<usize>)], shift: u8, out: &mut Rendered) {
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, .. }) = &events[i].0 {
+            let level_num = *level as u8;
+            if level_num == 1 {
+                out.problems.push(Problem {
+                    range: events[i].1.clone(),
+                    message: "titre de niveau 1 (`#`) dans le texte".into(),
+                    help: "le titre de la page vient du champ `titre` ; commencez les intertitres à `##`".into(),
+                    warning: false,
+                });
+            }
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j].0, Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j].0 {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = slug::slugify(&text);
+            let base = if base.is_empty() {
+                "section".to_string()
+            } else {
+                base
+            };
+            let mut id = base.clone();
+            let mut n = 1;
+            while !used.insert(id.clone()) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            let new_level = heading_level(level_num.max(2).saturating_add(shift));
+            out.headings.push(Heading {
+                level: new_level as u8,
+                id: id.clone(),
+                text,
+            });
+            if let (Event::Start(Tag::Heading { level, id: hid, .. }), _) = &mut events[i] {
+                *level = new_level;
+                *hid = Some(CowStr::from(id));
+            }
+            if let Some((Event::End(TagEnd::Heading(level)), _)) = events.get_mut(j) {
+                *level = new_level;
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+fn heading_level(n: u8) -> HeadingLevel {
+    match n {
+        0 | 1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(target: &str) -> Result<Resolved, String> {
+        match target {
+            "pages/zonage.md" => Ok(Resolved {
+                url: "/guide/zonage/".into(),
+                page: Some("zonage.md".into()),
+            }),
+            "aides/cesp" => Ok(Resolved {
+                url: "/guide/aides/cesp/".into(),
+                page: None,
+            }),
+            _ => Err("cible inconnue".into()),
+        }
+    }
+
+    fn settings() -> Settings<'static> {
+        Settings {
+            resolve: &resolve,
+            allow_html: false,
+            heading_shift: 0,
+        }
+    }
+
+    #[test]
+    fn internal_links_are_rewritten_and_checked() {
+        let r = render(
+            "[z](@/pages/zonage.md#zip) [c](@/aides/cesp) [x](@/aides/nope)",
+            &settings(),
+        );
+        assert!(
+            r.html.contains(r#"href="/guide/zonage/#zip""#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"href="/guide/aides/cesp/""#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.problems.len(), 1);
+        assert!(r.problems[0].message.contains("@/aides/nope"));
+        assert_eq!(r.anchor_links[0].anchor, "zip");
+    }
+
+    #[test]
+    fn raw_html_and_script_links_are_neutralised() {
+        let r = render(
+            "<script>alert(1)</script>\n\n<b onclick=\"x()\">a</b> [x](javascript:alert(1))",
+            &settings(),
+        );
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("<b "), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+
+    #[test]
+    fn headings_get_unique_ids_tables_and_footnotes_work() {
+        let r = render(
+            "## Zone d'intervention\n\n## Zone d'intervention\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nTexte[^1].\n\n[^1]: Source.\n",
+            &settings(),
+        );
+        assert!(
+            r.html.contains(r#"<h2 id="zone-d-intervention">"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"<h2 id="zone-d-intervention-1">"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<table>") && r.html.contains("<th>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("footnote"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_level_one_heading_is_an_error_and_shift_applies() {
+        let s = Settings {
+            heading_shift: 1,
+            ..settings()
+        };
+        let r = render("# Titre\n\n## Sous-titre\n", &s);
+        assert_eq!(r.problems.len(), 1);
+        assert!(r.html.contains("<h3 id=\"sous-titre\">"), "{}", r.html);
+    }
+}

@@ -1,0 +1,150 @@
+//! Plan: every output file and what produces it, decided before anything
+//! renders. Two sources claiming one path is an error, never a silent winner.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::common::Stade;
+use crate::model::{Kind, Site};
+use crate::theme::Theme;
+use crate::url;
+use crate::validate::communes_with_records;
+
+/// What renders one output file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Home,
+    List(Kind),
+    Record(Kind, String),
+    /// Aids for one stage of a career ("Je suis…").
+    Profile(Stade),
+    Communes,
+    Commune(String),
+    /// Index in `site.pages`.
+    Page(usize),
+    NotFound,
+    Sitemap,
+    Robots,
+    /// A theme asset, by its path under the theme's `static/`.
+    ThemeAsset(String),
+    /// A file of `content/static`, by its path under it.
+    Static(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Item {
+    /// File path in the output, `/`-separated (`aides/cesp/index.html`).
+    pub file: String,
+    /// Site path of the page (`aides/cesp/`), for pages listed in the sitemap.
+    pub page: Option<String>,
+    pub target: Target,
+}
+
+/// Where theme assets go in the output.
+pub const ASSETS_DIR: &str = "assets/";
+
+pub fn profile_path(stade: Stade) -> String {
+    format!("aides/profil/{}/", stade.key().replace('_', "-"))
+}
+
+pub fn plan(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Item> {
+    let mut items = Vec::new();
+    let page = |path: String, target: Target, items: &mut Vec<Item>| {
+        items.push(Item {
+            file: format!("{path}index.html"),
+            page: Some(path),
+            target,
+        });
+    };
+    page(String::new(), Target::Home, &mut items);
+    for kind in Kind::ALL {
+        page(url::list_path(kind), Target::List(kind), &mut items);
+        for record in site.of_kind(kind) {
+            page(
+                url::record_path(kind, &record.id),
+                Target::Record(kind, record.id.clone()),
+                &mut items,
+            );
+        }
+    }
+    for stade in Stade::ALL {
+        page(profile_path(stade), Target::Profile(stade), &mut items);
+    }
+    let communes = communes_with_records(site);
+    if !communes.is_empty() {
+        page(url::COMMUNES_PATH.to_string(), Target::Communes, &mut items);
+    }
+    for insee in communes {
+        if let Some(c) = site.communes.get(&insee) {
+            page(url::commune_path(c), Target::Commune(insee), &mut items);
+        }
+    }
+    for (i, p) in site.pages.iter().enumerate() {
+        let path = url::page_dir(&p.path);
+        if path.is_empty() {
+            // `index.md` is the home page's text, not a page of its own.
+            continue;
+        }
+        page(path, Target::Page(i), &mut items);
+    }
+    for (file, target) in [
+        ("404.html", Target::NotFound),
+        ("sitemap.xml", Target::Sitemap),
+        ("robots.txt", Target::Robots),
+    ] {
+        items.push(Item {
+            file: file.into(),
+            page: None,
+            target,
+        });
+    }
+    for name in theme.statics.keys() {
+        items.push(Item {
+            file: format!("{ASSETS_DIR}{name}"),
+            page: None,
+            target: Target::ThemeAsset(name.clone()),
+        });
+    }
+    for rel in &site.static_files {
+        items.push(Item {
+            file: rel.clone(),
+            page: None,
+            target: Target::Static(rel.clone()),
+        });
+    }
+    check_collisions(&items, site, diags);
+    items
+}
+
+fn describe(target: &Target, site: &Site) -> String {
+    match target {
+        Target::Page(i) => site
+            .pages
+            .get(*i)
+            .map_or_else(String::new, |p| p.file.clone()),
+        Target::Static(rel) => format!("content/static/{rel}"),
+        Target::Record(kind, id) => format!("content/{}/{id}.yaml", kind.dir()),
+        other => format!("{other:?}"),
+    }
+}
+
+fn check_collisions(items: &[Item], site: &Site, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Target> = BTreeMap::new();
+    for item in items {
+        if let Some(previous) = seen.insert(item.file.as_str(), &item.target) {
+            let (a, b) = (describe(previous, site), describe(&item.target, site));
+            let file = if matches!(item.target, Target::Page(_) | Target::Static(_)) {
+                &b
+            } else {
+                &a
+            };
+            diags.push(
+                Diagnostic::error(
+                    file.clone(),
+                    format!("deux contenus produisent le même fichier `{}`", item.file),
+                )
+                .help(format!("{a} et {b} : renommez l'un des deux")),
+            );
+        }
+    }
+}

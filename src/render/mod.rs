@@ -1,0 +1,263 @@
+//! Render: every planned item to bytes, in parallel, from the in-memory
+//! model. Templates are compiled once per run; site-wide data goes into the
+//! global context once; each page adds only its own data.
+
+pub mod format;
+mod pages;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde_json::{Value as Json, json};
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::model::Site;
+use crate::plan::{ASSETS_DIR, Item, Target};
+use crate::theme::Theme;
+use crate::url::{self, Urls};
+
+/// The output of a build: file path → bytes, ordered.
+pub type Output = BTreeMap<String, Vec<u8>>;
+
+/// Extra markup the dev server adds to every HTML page (its reload script).
+#[derive(Clone, Debug, Default)]
+pub struct Inject {
+    pub before_body_end: String,
+}
+
+pub struct RenderInput<'a> {
+    pub site: &'a Site,
+    pub urls: &'a Urls,
+    pub theme: &'a Theme,
+    pub plan: &'a [Item],
+    /// Date printed as "à jour au" (derived from content or SOURCE_DATE_EPOCH).
+    pub edition: jiff::civil::Date,
+    pub inject: &'a Inject,
+    /// `content/static`, where static files are read from.
+    pub static_root: &'a std::path::Path,
+}
+
+/// Compiles the theme's templates; syntax errors are located in their file.
+pub fn compile(theme: &Theme, diags: &mut Diagnostics) -> Option<Tera> {
+    let mut tera = Tera::default();
+    register_filters(&mut tera);
+    let mut sources = Vec::new();
+    for (name, file) in &theme.templates {
+        match std::str::from_utf8(&file.bytes) {
+            Ok(text) => sources.push((name.clone(), text.to_string())),
+            Err(_) => diags.push(Diagnostic::error(
+                &file.origin,
+                "gabarit non encodé en UTF-8",
+            )),
+        }
+    }
+    match tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        Ok(()) => Some(tera),
+        Err(err) => {
+            diags.push(template_error(&err, theme, None));
+            None
+        }
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter(
+        "date_fr",
+        |s: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            s.parse::<jiff::civil::Date>()
+                .map(format::date)
+                .map_err(|e| {
+                    tera::Error::message(format!("date_fr: `{s}` n'est pas une date : {e}"))
+                })
+        },
+    );
+    tera.register_filter("euros", |n: f64, _: Kwargs, _: &State| format::euros(n));
+    tera.register_filter("nombre", |n: f64, _: Kwargs, _: &State| format::number(n));
+    tera.register_filter("tel_href", |s: &str, _: Kwargs, _: &State| {
+        format::tel_href(s)
+    });
+}
+
+/// Turns a tera error into a diagnostic naming the template, its line and
+/// column, and the page being rendered.
+fn template_error(err: &tera::Error, theme: &Theme, page: Option<&str>) -> Diagnostic {
+    let suffix = page
+        .map(|p| format!(" (en produisant {p})"))
+        .unwrap_or_default();
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = theme.templates.get(r.filename());
+            let origin = file.map_or_else(|| r.filename().to_string(), |f| f.origin.clone());
+            let span = file
+                .and_then(|f| std::str::from_utf8(&f.bytes).ok())
+                .map(|text| {
+                    let range = r.span().range.clone();
+                    Span::from_range(text, range)
+                });
+            Diagnostic::error(
+                origin,
+                format!("erreur de gabarit : {}{suffix}", r.message()),
+            )
+            .at(span)
+        }
+        _ => {
+            let mut message = err.to_string();
+            let mut source = std::error::Error::source(err);
+            while let Some(s) = source {
+                message.push_str(&format!(" : {s}"));
+                source = s.source();
+            }
+            Diagnostic::error("themes", format!("erreur de gabarit : {message}{suffix}"))
+        }
+    }
+}
+
+/// Site-wide data every template sees.
+fn global(input: &RenderInput) -> Json {
+    let RenderInput {
+        site, urls, theme, ..
+    } = input;
+    let c = &site.config;
+    let communes = crate::validate::communes_with_records(site);
+    let nav: Vec<Json> = c
+        .navigation
+        .iter()
+        .map(|l| {
+            let target = l.lien.strip_prefix("@/").unwrap_or(&l.lien);
+            let url = crate::validate::resolve(site, urls, &communes, target)
+                .map(|r| r.url)
+                .unwrap_or_else(|_| l.lien.clone());
+            json!({ "titre": l.titre, "url": url })
+        })
+        .collect();
+    let mut footer: Vec<&crate::model::Page> =
+        site.pages.iter().filter(|p| p.meta.pied_de_page).collect();
+    footer.sort_by_key(|p| (p.meta.ordre.unwrap_or(i32::MAX), p.path.clone()));
+    let footer: Vec<Json> = footer
+        .iter()
+        .map(|p| json!({ "titre": p.meta.titre, "url": urls.page(&p.path) }))
+        .collect();
+    let assets: serde_json::Map<String, Json> = theme
+        .statics
+        .iter()
+        .map(|(name, f)| {
+            let hash = blake3_short(&f.bytes);
+            (
+                name.clone(),
+                json!(format!(
+                    "{}?v={hash}",
+                    urls.to(&format!("{ASSETS_DIR}{name}"))
+                )),
+            )
+        })
+        .collect();
+    let lists: serde_json::Map<String, Json> = crate::model::Kind::ALL
+        .iter()
+        .map(|k| (k.dir().to_string(), json!(urls.list(*k))))
+        .collect();
+    json!({
+        "titre": c.titre,
+        "sous_titre": c.sous_titre,
+        "description": c.description,
+        "langue": c.langue,
+        "departement": c.departement,
+        "editeur": c.editeur,
+        "hebergeur": c.hebergeur,
+        "licence_donnees": c.licence_donnees,
+        "accueil": urls.home(),
+        "communes_url": urls.to(url::COMMUNES_PATH),
+        "base_path": urls.base_path(),
+        "navigation": nav,
+        "pied_de_page": footer,
+        "listes": lists,
+        "assets": assets,
+        "edition_fr": format::date(input.edition),
+        "edition": input.edition.to_string(),
+    })
+}
+
+/// A short, stable fingerprint of an asset for cache busting.
+fn blake3_short(bytes: &[u8]) -> String {
+    // FNV-1a: enough to change the URL when the file changes; not security.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{:08x}", h >> 32)
+}
+
+pub fn render(input: &RenderInput, tera: &mut Tera, diags: &mut Diagnostics) -> Option<Output> {
+    let global = global(input);
+    tera.global_context().insert("site", &global);
+    tera.global_context().insert("t", &input.theme.strings);
+    let tera: &Tera = tera;
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = input
+        .plan
+        .par_iter()
+        .map(|item| render_item(input, tera, item).map(|bytes| (item.file.clone(), bytes)))
+        .collect();
+    let mut out = Output::new();
+    let mut ok = true;
+    for r in results {
+        match r {
+            Ok((path, bytes)) => {
+                out.insert(path, bytes);
+            }
+            Err(d) => {
+                ok = false;
+                diags.push(d);
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+fn render_item(input: &RenderInput, tera: &Tera, item: &Item) -> Result<Vec<u8>, Diagnostic> {
+    match &item.target {
+        Target::ThemeAsset(name) => {
+            return input
+                .theme
+                .statics
+                .get(name)
+                .map(|f| f.bytes.clone())
+                .ok_or_else(|| {
+                    Diagnostic::error("themes", format!("ressource `{name}` introuvable"))
+                });
+        }
+        Target::Static(rel) => {
+            let path = input.static_root.join(rel);
+            return std::fs::read(&path).map_err(|e| {
+                Diagnostic::error(
+                    format!("content/static/{rel}"),
+                    format!("lecture impossible : {e}"),
+                )
+            });
+        }
+        Target::Sitemap => return Ok(pages::sitemap(input).into_bytes()),
+        Target::Robots => {
+            return Ok(format!(
+                "User-agent: *\nAllow: /\nSitemap: {}\n",
+                input.urls.absolute("sitemap.xml")
+            )
+            .into_bytes());
+        }
+        _ => {}
+    }
+    let (template, context) = pages::context(input, item);
+    let mut html = tera
+        .render(
+            &template,
+            &Context::from_serialize(&context).unwrap_or_default(),
+        )
+        .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
+    if !input.inject.before_body_end.is_empty() {
+        match html.rfind("</body>") {
+            Some(i) => html.insert_str(i, &input.inject.before_body_end),
+            None => html.push_str(&input.inject.before_body_end),
+        }
+    }
+    Ok(html.into_bytes())
+}

@@ -1,0 +1,219 @@
+//! What templates see: records as JSON objects with their URLs, resolved
+//! references, rendered Markdown and French-formatted figures computed once
+//! in Rust, so templates stay thin and never guess.
+//!
+//! Personal data never reaches a template unless consented: the `msu` list
+//! is dropped from views and only `msu_publies` (names with a dated consent)
+//! is added.
+
+use serde_json::{Map, Value as Json, json};
+
+use super::format;
+use crate::model::{Body, Kind, Record, Site, Statut};
+use crate::url::Urls;
+
+pub struct Ctx<'a> {
+    pub site: &'a Site,
+    pub urls: &'a Urls,
+}
+
+impl Ctx<'_> {
+    /// A short link to a record: title, URL, status.
+    pub fn link(&self, kind: Kind, id: &str) -> Json {
+        match self.site.get(kind, id) {
+            Some(r) => {
+                let mut o = json!({
+                    "id": id,
+                    "titre": r.body.title(),
+                    "url": self.urls.record(kind, id),
+                    "statut": r.body.meta().statut,
+                });
+                if let Body::Organisation(org) = &r.body {
+                    o["sigle"] = json!(org.sigle);
+                    o["telephone"] = json!(org.telephone);
+                    o["email"] = json!(org.email);
+                    o["site"] = json!(org.site);
+                }
+                o
+            }
+            None => Json::Null,
+        }
+    }
+
+    fn links(&self, kind: Kind, ids: &[String]) -> Json {
+        Json::Array(
+            ids.iter()
+                .map(|id| self.link(kind, id))
+                .filter(|v| !v.is_null())
+                .collect(),
+        )
+    }
+
+    fn opt_link(&self, kind: Kind, id: &Option<String>) -> Json {
+        id.as_deref().map_or(Json::Null, |id| self.link(kind, id))
+    }
+
+    pub fn commune(&self, insee: &str) -> Json {
+        match self.site.communes.get(insee) {
+            Some(c) => {
+                json!({ "insee": c.insee, "nom": c.nom, "url": self.urls.commune(c), "codes_postaux": c.codes_postaux })
+            }
+            None => Json::Null,
+        }
+    }
+
+    /// The full view of a record.
+    pub fn record(&self, r: &Record) -> Json {
+        let mut v = match serde_json::to_value(&r.body) {
+            Ok(Json::Object(m)) => m,
+            _ => Map::new(),
+        };
+        let meta = r.body.meta();
+        v.remove("msu");
+        v.insert("id".into(), json!(r.id));
+        v.insert("kind".into(), json!(r.kind));
+        v.insert("url".into(), json!(self.urls.record(r.kind, &r.id)));
+        v.insert("titre".into(), json!(r.body.title()));
+        v.insert("html".into(), json!(r.html));
+        v.insert(
+            "mis_a_jour_le_fr".into(),
+            json!(format::date(meta.mis_a_jour_le)),
+        );
+        v.insert("clos".into(), json!(meta.statut != Statut::Publie));
+        let sources: Vec<Json> = meta
+            .sources
+            .iter()
+            .map(|s| json!({ "titre": s.titre, "url": s.url, "document": s.document, "date_fr": format::date(s.date) }))
+            .collect();
+        v.insert("sources".into(), Json::Array(sources));
+        match &r.body {
+            Body::Aide(a) => {
+                v.insert("montant_fr".into(), json!(format::montant(&a.montant)));
+                v.insert(
+                    "financeur_org".into(),
+                    self.link(Kind::Organisation, &a.financeur),
+                );
+                v.insert(
+                    "instructeur_org".into(),
+                    self.opt_link(Kind::Organisation, &a.instructeur),
+                );
+                v.insert(
+                    "contact_org".into(),
+                    self.opt_link(Kind::Organisation, &a.contact),
+                );
+                v.insert(
+                    "remplace_par_aide".into(),
+                    self.opt_link(Kind::Aide, &a.remplace_par),
+                );
+                v.insert(
+                    "date_ouverture_fr".into(),
+                    json!(a.date_ouverture.map(format::date)),
+                );
+                v.insert(
+                    "date_cloture_fr".into(),
+                    json!(a.date_cloture.map(format::date)),
+                );
+                let replaced: Vec<Json> = self
+                    .site
+                    .of_kind(Kind::Aide)
+                    .filter(|o| matches!(&o.body, Body::Aide(x) if x.remplace_par.as_deref() == Some(r.id.as_str())))
+                    .map(|o| self.link(Kind::Aide, &o.id))
+                    .collect();
+                v.insert("remplace".into(), Json::Array(replaced));
+            }
+            Body::Logement(l) => {
+                v.insert("commune".into(), self.commune(&l.commune_insee));
+                v.insert(
+                    "loyer_fr".into(),
+                    json!(l.loyer_mensuel_eur.map(format::euros)),
+                );
+                v.insert(
+                    "gestionnaire_org".into(),
+                    self.opt_link(Kind::Organisation, &l.gestionnaire),
+                );
+                v.insert(
+                    "contact_org".into(),
+                    self.opt_link(Kind::Organisation, &l.contact),
+                );
+                v.insert(
+                    "sites_stage".into(),
+                    self.links(Kind::Stage, &l.sites_stage_proches),
+                );
+            }
+            Body::Stage(s) => {
+                v.insert("commune".into(), self.commune(&s.commune_insee));
+                v.insert(
+                    "contact_org".into(),
+                    self.opt_link(Kind::Organisation, &s.contact),
+                );
+                v.insert(
+                    "logements".into(),
+                    self.links(Kind::Logement, &s.logements_lies),
+                );
+                v.insert(
+                    "financeurs_orgs".into(),
+                    self.links(Kind::Organisation, &s.financeurs),
+                );
+                let names: Vec<&str> = s
+                    .msu
+                    .iter()
+                    .filter(|m| m.consentement_publication && m.date_consentement.is_some())
+                    .map(|m| m.nom.as_str())
+                    .collect();
+                v.insert("msu_publies".into(), json!(names));
+            }
+            Body::Atout(a) => {
+                let communes: Vec<Json> = a
+                    .communes
+                    .iter()
+                    .map(|c| self.commune(c))
+                    .filter(|c| !c.is_null())
+                    .collect();
+                v.insert("communes".into(), Json::Array(communes));
+                if let Some(img) = &a.image {
+                    v.insert("image_url".into(), json!(self.urls.to(&img.src)));
+                }
+            }
+            Body::Evenement(e) => {
+                v.insert(
+                    "commune".into(),
+                    e.commune_insee
+                        .as_deref()
+                        .map_or(Json::Null, |c| self.commune(c)),
+                );
+                v.insert(
+                    "organisateurs_orgs".into(),
+                    self.links(Kind::Organisation, &e.organisateurs),
+                );
+                v.insert("debut_fr".into(), json!(e.debut.map(format::datetime)));
+                v.insert("fin_fr".into(), json!(e.fin.map(format::datetime)));
+            }
+            Body::Organisation(o) => {
+                v.insert(
+                    "tel_href".into(),
+                    json!(o.telephone.as_deref().map(format::tel_href)),
+                );
+                let funded: Vec<Json> = self
+                    .site
+                    .of_kind(Kind::Aide)
+                    .filter(|a| matches!(&a.body, Body::Aide(x) if x.financeur == r.id))
+                    .map(|a| self.link(Kind::Aide, &a.id))
+                    .collect();
+                v.insert("aides_financees".into(), Json::Array(funded));
+            }
+        }
+        Json::Object(v)
+    }
+
+    /// Views of records, split into current (`publie`) and the others
+    /// (`suspendu`, `archive`), which are listed apart.
+    pub fn split<'r>(&self, records: impl Iterator<Item = &'r Record>) -> (Vec<Json>, Vec<Json>) {
+        let (open, closed): (Vec<&Record>, Vec<&Record>) = records.partition(|r| {
+            r.body.meta().statut == Statut::Publie || r.body.meta().statut == Statut::Brouillon
+        });
+        (
+            open.into_iter().map(|r| self.record(r)).collect(),
+            closed.into_iter().map(|r| self.record(r)).collect(),
+        )
+    }
+}

@@ -1,0 +1,139 @@
+//! Every URL of the site goes through [`Urls`], so a site published under a
+//! subpath (`https://x.github.io/guide/`) works unchanged: links are written
+//! root-relative with the base path (`/guide/aides/`), and absolute where
+//! the web requires it (sitemap, canonical links).
+
+use crate::model::{Commune, Kind};
+
+#[derive(Clone, Debug)]
+pub struct Urls {
+    /// Scheme and host, without a trailing slash (`https://x.github.io`).
+    origin: String,
+    /// Base path, starting and ending with `/` (`/guide/`, or `/`).
+    base_path: String,
+}
+
+impl Urls {
+    /// Parses a base URL such as `https://x.github.io/guide/`. A URL without a
+    /// scheme or host is refused with a message for the editor.
+    pub fn new(base_url: &str) -> Result<Urls, String> {
+        let trimmed = base_url.trim();
+        let rest = trimmed
+            .strip_prefix("https://")
+            .map(|r| ("https://", r))
+            .or_else(|| trimmed.strip_prefix("http://").map(|r| ("http://", r)));
+        let Some((scheme, rest)) = rest else {
+            return Err(format!(
+                "adresse de base `{trimmed}` invalide : elle doit commencer par https:// (ou http://)"
+            ));
+        };
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || host.contains(['?', '#', ' ']) || path.contains(['?', '#', ' ']) {
+            return Err(format!("adresse de base `{trimmed}` invalide"));
+        }
+        let mut base_path = path.to_string();
+        if !base_path.ends_with('/') {
+            base_path.push('/');
+        }
+        Ok(Urls {
+            origin: format!("{scheme}{host}"),
+            base_path,
+        })
+    }
+
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// The root-relative URL of a site path (`aides/cesp/` → `/guide/aides/cesp/`).
+    pub fn to(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL of a site path, for the sitemap and canonical links.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.origin, self.to(path))
+    }
+
+    pub fn home(&self) -> String {
+        self.to("")
+    }
+
+    pub fn list(&self, kind: Kind) -> String {
+        self.to(&list_path(kind))
+    }
+
+    pub fn record(&self, kind: Kind, id: &str) -> String {
+        self.to(&record_path(kind, id))
+    }
+
+    pub fn page(&self, page_path: &str) -> String {
+        self.to(&page_dir(page_path))
+    }
+
+    pub fn commune(&self, commune: &Commune) -> String {
+        self.to(&commune_path(commune))
+    }
+}
+
+/// Site paths (relative, directory style) of each kind of output. The plan
+/// turns them into files (`<path>index.html`).
+pub fn list_path(kind: Kind) -> String {
+    format!("{}/", kind.dir())
+}
+
+pub fn record_path(kind: Kind, id: &str) -> String {
+    format!("{}/{}/", kind.dir(), id)
+}
+
+pub fn commune_path(commune: &Commune) -> String {
+    format!("communes/{}/", commune.slug)
+}
+
+pub const COMMUNES_PATH: &str = "communes/";
+
+/// `s-installer.md` → `s-installer/`; `aide/index.md` → `aide/`; `index.md` → `` (home).
+pub fn page_dir(page_path: &str) -> String {
+    let stem = page_path.strip_suffix(".md").unwrap_or(page_path);
+    let stem = stem.strip_suffix("index").unwrap_or(stem);
+    let stem = stem.trim_end_matches('/');
+    if stem.is_empty() {
+        String::new()
+    } else {
+        format!("{stem}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subpaths_are_kept() {
+        let u = Urls::new("https://x.github.io/guide").unwrap();
+        assert_eq!(u.to("aides/"), "/guide/aides/");
+        assert_eq!(
+            u.absolute("aides/cesp/"),
+            "https://x.github.io/guide/aides/cesp/"
+        );
+        assert_eq!(u.home(), "/guide/");
+        let root = Urls::new("https://guide.example.fr").unwrap();
+        assert_eq!(root.record(Kind::Aide, "cesp"), "/aides/cesp/");
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused() {
+        assert!(Urls::new("guide.example.fr").is_err());
+        assert!(Urls::new("https:///x").is_err());
+    }
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_dir("index.md"), "");
+        assert_eq!(page_dir("s-installer.md"), "s-installer/");
+        assert_eq!(page_dir("legal/index.md"), "legal/");
+    }
+}

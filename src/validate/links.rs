@@ -1,0 +1,267 @@
+//! Renders the Markdown of pages and record fields once, resolving `@/…`
+//! links against the whole site, and reports broken links and anchors at
+//! their line in the source file.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::load::Loaded;
+use crate::load::node::Node;
+use crate::markdown::{self, Problem, Resolved, Settings};
+use crate::model::{Kind, Site};
+use crate::url::Urls;
+
+/// Communes that get a page: those at least one published record points to.
+pub fn communes_with_records(site: &Site) -> BTreeSet<String> {
+    site.records
+        .values()
+        .flat_map(|m| m.values())
+        .flat_map(|r| r.body.communes().into_iter().map(|(_, c)| c.to_string()))
+        .filter(|c| site.communes.contains_key(c))
+        .collect()
+}
+
+/// Resolves an `@/` target (without `@/` and anchor) to a URL.
+pub fn resolve(
+    site: &Site,
+    urls: &Urls,
+    communes: &BTreeSet<String>,
+    target: &str,
+) -> Result<Resolved, String> {
+    let target = target.trim_end_matches('/');
+    if let Some(path) = target.strip_prefix("pages/") {
+        return match site.pages.iter().find(|p| p.path == path) {
+            Some(p) => Ok(Resolved {
+                url: urls.page(&p.path),
+                page: Some(p.path.clone()),
+            }),
+            None => Err(format!(
+                "aucune page content/pages/{path}{}",
+                if path.ends_with(".md") {
+                    ""
+                } else {
+                    " (le lien vers une page finit par .md)"
+                }
+            )),
+        };
+    }
+    let (dir, id) = match target.split_once('/') {
+        Some((d, i)) => (d, Some(i)),
+        None => (target, None),
+    };
+    if dir == "communes" {
+        return match id {
+            None => Ok(Resolved {
+                url: urls.to(crate::url::COMMUNES_PATH),
+                page: None,
+            }),
+            Some(insee) => match site.communes.get(insee) {
+                Some(c) if communes.contains(insee) => Ok(Resolved {
+                    url: urls.commune(c),
+                    page: None,
+                }),
+                Some(_) => Err(format!(
+                    "la commune {insee} n'a pas de page : aucune fiche ne s'y rattache"
+                )),
+                None => Err(format!("aucune commune de code INSEE {insee}")),
+            },
+        };
+    }
+    let Some(kind) = Kind::from_dir(dir) else {
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.dir()).collect();
+        return Err(format!(
+            "cibles admises : @/pages/<chemin>.md, @/communes/<insee>, @/<{}>[/<id>]",
+            kinds.join("|")
+        ));
+    };
+    match id {
+        None => Ok(Resolved {
+            url: urls.list(kind),
+            page: None,
+        }),
+        Some(id) if site.get(kind, id).is_some() => Ok(Resolved {
+            url: urls.record(kind, id),
+            page: None,
+        }),
+        Some(id) => Err(format!(
+            "aucune fiche publiée content/{}/{id}.yaml",
+            kind.dir()
+        )),
+    }
+}
+
+pub fn render_markdown(site: &mut Site, urls: &Urls, loaded: &Loaded, diags: &mut Diagnostics) {
+    let communes = communes_with_records(site);
+    let allow_html = site.config.html_brut_autorise;
+    let frozen: &Site = site;
+    let resolver = |t: &str| resolve(frozen, urls, &communes, t);
+
+    // Pages: positions map straight into the file (body offset).
+    let page_results: Vec<_> = frozen
+        .pages
+        .par_iter()
+        .map(|page| {
+            let settings = Settings {
+                resolve: &resolver,
+                allow_html,
+                heading_shift: 0,
+            };
+            markdown::render(&page.markdown, &settings)
+        })
+        .collect();
+
+    // Record fields: positions map into the YAML value.
+    let record_results: Vec<(Kind, String, Vec<(String, markdown::Rendered)>)> = frozen
+        .records
+        .values()
+        .flat_map(|m| m.values())
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|r| {
+            let settings = Settings {
+                resolve: &resolver,
+                allow_html,
+                heading_shift: 1,
+            };
+            let fields = r
+                .body
+                .markdown_fields()
+                .into_iter()
+                .map(|(name, text)| (name.to_string(), markdown::render(text, &settings)))
+                .collect();
+            (r.kind, r.id.clone(), fields)
+        })
+        .collect();
+
+    let mut anchors_to_check = Vec::new();
+    for (page, rendered) in frozen.pages.iter().zip(&page_results) {
+        let text = loaded.sources.get(&page.file).unwrap_or("");
+        let body_offset = text.len() - page.markdown.len().min(text.len());
+        for p in &rendered.problems {
+            let span =
+                Span::from_range(text, body_offset + p.range.start..body_offset + p.range.end);
+            diags.push(problem_diag(&page.file, p, Some(span), None));
+        }
+        for link in &rendered.anchor_links {
+            let span = Span::from_range(
+                text,
+                body_offset + link.range.start..body_offset + link.range.end,
+            );
+            anchors_to_check.push((page.file.clone(), link.clone(), span));
+        }
+    }
+    for (kind, id, fields) in &record_results {
+        let Some(record) = frozen.get(*kind, id) else {
+            continue;
+        };
+        let text = loaded.sources.get(&record.file).unwrap_or("");
+        for (field, rendered) in fields {
+            let value = record.node.get(field);
+            for p in &rendered.problems {
+                let span = value
+                    .map(|v| span_in_scalar(text, v, &source_field(record, field), p.range.start));
+                diags.push(problem_diag(&record.file, p, span, Some(field)));
+            }
+            for link in &rendered.anchor_links {
+                let span = value.map(|v| {
+                    span_in_scalar(text, v, &source_field(record, field), link.range.start)
+                });
+                if let Some(span) = span {
+                    anchors_to_check.push((record.file.clone(), link.clone(), span));
+                }
+            }
+        }
+    }
+    let ids: BTreeMap<&str, BTreeSet<&str>> = frozen
+        .pages
+        .iter()
+        .zip(&page_results)
+        .map(|(p, r)| {
+            (
+                p.path.as_str(),
+                r.headings.iter().map(|h| h.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    for (file, link, span) in anchors_to_check {
+        let known = ids.get(link.page.as_str());
+        if !known.is_some_and(|set| set.contains(link.anchor.as_str())) {
+            let list = known
+                .map(|s| s.iter().copied().collect::<Vec<_>>().join(", "))
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    format!("ancre `#{}` introuvable dans {}", link.anchor, link.page),
+                )
+                .at(Some(span))
+                .help(format!("ancres de cette page : {list}")),
+            );
+        }
+    }
+
+    for (page, rendered) in site.pages.iter_mut().zip(page_results) {
+        page.html = rendered.html;
+        page.toc = rendered.headings;
+    }
+    for (kind, id, fields) in record_results {
+        if let Some(record) = site.records.get_mut(&kind).and_then(|m| m.get_mut(&id)) {
+            record.html = fields.into_iter().map(|(f, r)| (f, r.html)).collect();
+        }
+    }
+}
+
+fn source_field(record: &crate::model::Record, field: &str) -> String {
+    record
+        .body
+        .markdown_fields()
+        .into_iter()
+        .find(|(n, _)| *n == field)
+        .map(|(_, t)| t.to_string())
+        .unwrap_or_default()
+}
+
+fn problem_diag(file: &str, p: &Problem, span: Option<Span>, field: Option<&str>) -> Diagnostic {
+    let d = if p.warning {
+        Diagnostic::warning(file, p.message.clone())
+    } else {
+        Diagnostic::error(file, p.message.clone())
+    };
+    d.at(span)
+        .field(field.unwrap_or_default())
+        .help(p.help.clone())
+}
+
+/// Maps a byte offset in a YAML scalar's value back to the file. Block
+/// scalars (`|`, `>`) lose their indentation and quoted ones their quotes,
+/// so the line of the offset is found again in the file by its content.
+fn span_in_scalar(file: &str, node: &Node, value: &str, offset: usize) -> Span {
+    let offset = offset.min(value.len());
+    let line_idx = value[..offset].matches('\n').count();
+    let line_text = value.split('\n').nth(line_idx).unwrap_or("");
+    let col_in_line = offset - value[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let start = node.span.start.min(file.len());
+    let raw = &file[start..];
+    let mut pos = if raw.starts_with('|') || raw.starts_with('>') {
+        start + raw.find('\n').map_or(0, |i| i + 1)
+    } else {
+        file[..start].rfind('\n').map_or(0, |i| i + 1)
+    };
+    for _ in 0..line_idx {
+        match file[pos..].find('\n') {
+            Some(i) => pos += i + 1,
+            None => break,
+        }
+    }
+    let line_end = file[pos..].find('\n').map_or(file.len(), |i| pos + i);
+    let probe = line_text.get(..line_text.len().min(12)).unwrap_or("");
+    let indent = if probe.is_empty() {
+        0
+    } else {
+        file[pos..line_end].find(probe).unwrap_or(0)
+    };
+    let at = (pos + indent + col_in_line).min(line_end);
+    Span::from_range(file, at..(at + 1).min(line_end.max(at + 1)))
+}

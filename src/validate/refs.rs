@@ -1,0 +1,411 @@
+//! Checks across records: references resolve, dates are coherent, sources are
+//! usable, personal data has a recorded consent, records are fresh.
+
+use std::collections::BTreeMap;
+
+use jiff::ToSpan;
+
+use super::Options;
+use crate::diag::{Diagnostic, Diagnostics, closest};
+use crate::load::Loaded;
+use crate::model::aide::Montant;
+use crate::model::common::Image;
+use crate::model::{Body, Commune, Kind, Record, Statut};
+
+type Records = BTreeMap<Kind, BTreeMap<String, Record>>;
+
+/// Builds diagnostics pointing at a field of one record.
+struct At<'a> {
+    record: &'a Record,
+    diags: &'a mut Diagnostics,
+}
+
+impl At<'_> {
+    /// `path` uses dots for lookup (`sources.1.url`); it is shown as
+    /// `sources[1].url`.
+    fn push(&mut self, warning: bool, path: &str, message: String, help: String) {
+        let span = self.record.node.span_of(path);
+        let d = if warning {
+            Diagnostic::warning(&self.record.file, message)
+        } else {
+            Diagnostic::error(&self.record.file, message)
+        };
+        self.diags
+            .push(d.at(span).field(display_path(path)).help(help));
+    }
+
+    fn error(&mut self, path: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.push(false, path, message.into(), help.into());
+    }
+
+    fn warning(&mut self, path: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.push(true, path, message.into(), help.into());
+    }
+}
+
+fn display_path(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.') {
+        if part.chars().all(|c| c.is_ascii_digit()) && !out.is_empty() {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+pub fn check(
+    records: &Records,
+    communes: &BTreeMap<String, Commune>,
+    loaded: &Loaded,
+    opts: &Options,
+    freshness_months: u32,
+    diags: &mut Diagnostics,
+) {
+    let statics: std::collections::HashSet<&str> = loaded
+        .static_files
+        .iter()
+        .map(|(rel, _)| rel.as_str())
+        .collect();
+    for record in records.values().flat_map(|m| m.values()) {
+        let mut at = At { record, diags };
+        check_references(&mut at, records, opts);
+        check_communes(&mut at, communes, loaded.communes.is_some());
+        check_meta(&mut at, opts, freshness_months);
+        check_kind(&mut at, opts, &statics);
+    }
+}
+
+fn one<'a>(
+    field: &str,
+    kind: Kind,
+    id: &'a Option<String>,
+    refs: &mut Vec<(String, Kind, &'a str)>,
+) {
+    if let Some(id) = id {
+        refs.push((field.to_string(), kind, id.as_str()));
+    }
+}
+
+fn references(body: &Body) -> Vec<(String, Kind, &str)> {
+    let mut refs: Vec<(String, Kind, &str)> = Vec::new();
+    match body {
+        Body::Aide(a) => {
+            refs.push(("financeur".into(), Kind::Organisation, a.financeur.as_str()));
+            one("instructeur", Kind::Organisation, &a.instructeur, &mut refs);
+            one("contact", Kind::Organisation, &a.contact, &mut refs);
+            one("remplace_par", Kind::Aide, &a.remplace_par, &mut refs);
+        }
+        Body::Logement(l) => {
+            one(
+                "gestionnaire",
+                Kind::Organisation,
+                &l.gestionnaire,
+                &mut refs,
+            );
+            one("contact", Kind::Organisation, &l.contact, &mut refs);
+            for (i, s) in l.sites_stage_proches.iter().enumerate() {
+                refs.push((format!("sites_stage_proches.{i}"), Kind::Stage, s));
+            }
+        }
+        Body::Stage(s) => {
+            one("contact", Kind::Organisation, &s.contact, &mut refs);
+            for (i, l) in s.logements_lies.iter().enumerate() {
+                refs.push((format!("logements_lies.{i}"), Kind::Logement, l));
+            }
+            for (i, o) in s.financeurs.iter().enumerate() {
+                refs.push((format!("financeurs.{i}"), Kind::Organisation, o));
+            }
+        }
+        Body::Evenement(e) => {
+            for (i, o) in e.organisateurs.iter().enumerate() {
+                refs.push((format!("organisateurs.{i}"), Kind::Organisation, o));
+            }
+        }
+        Body::Atout(_) | Body::Organisation(_) => {}
+    }
+    refs
+}
+
+fn check_references(at: &mut At, records: &Records, opts: &Options) {
+    for (field, kind, id) in references(&at.record.body) {
+        let ids = records.get(&kind);
+        match ids.and_then(|m| m.get(id)) {
+            Some(target)
+                if target.body.meta().statut.is_draft()
+                    && !opts.drafts
+                    && !at.record.body.meta().statut.is_draft() =>
+            {
+                at.error(
+                    &field,
+                    format!("la fiche `{}/{id}` est un brouillon", kind.dir()),
+                    "publiez la fiche visée (`statut: publie`) ou retirez la référence",
+                );
+            }
+            Some(_) => {}
+            None => {
+                let mut help = format!("aucune fiche content/{}/{id}.yaml", kind.dir());
+                if let Some(near) = ids.and_then(|m| closest(id, m.keys().map(String::as_str))) {
+                    help = format!("vouliez-vous dire `{near}` ? {help}");
+                }
+                at.error(&field, format!("référence inconnue `{id}`"), help);
+            }
+        }
+    }
+}
+
+fn check_communes(at: &mut At, communes: &BTreeMap<String, Commune>, have_list: bool) {
+    if !have_list {
+        return;
+    }
+    for (field, insee) in at.record.body.communes() {
+        if !communes.contains_key(insee) {
+            let help = if insee.len() != 5 {
+                "un code INSEE a 5 caractères, par exemple 77288 pour Melun".to_string()
+            } else {
+                "le code n'est pas dans content/territoire/communes.csv (attention : le code INSEE n'est pas le code postal)".to_string()
+            };
+            at.error(&field, format!("commune inconnue `{insee}`"), help);
+        }
+    }
+}
+
+fn check_meta(at: &mut At, opts: &Options, freshness_months: u32) {
+    let meta = at.record.body.meta();
+    if meta.sources.is_empty() {
+        at.error(
+            "sources",
+            "aucune source",
+            "citez au moins une source : titre, url ou document, date",
+        );
+    }
+    for (i, s) in meta.sources.iter().enumerate() {
+        match (&s.url, &s.document) {
+            (None, None) => at.error(
+                &format!("sources.{i}"),
+                "source sans adresse ni document",
+                "ajoutez `url: https://…` ou `document: …` (délibération, bilan…)",
+            ),
+            (Some(url), _) => check_url(at, &format!("sources.{i}.url"), url),
+            _ => {}
+        }
+        if s.date > opts.today {
+            at.warning(
+                &format!("sources.{i}.date"),
+                "date de source dans le futur",
+                "vérifiez la date (AAAA-MM-JJ)",
+            );
+        }
+    }
+    if meta.mis_a_jour_le > opts.today {
+        at.warning(
+            "mis_a_jour_le",
+            "date de mise à jour dans le futur",
+            "indiquez la date de la dernière vérification",
+        );
+    } else if meta.statut != Statut::Archive {
+        let limit = opts
+            .today
+            .checked_sub((freshness_months as i64).months())
+            .unwrap_or(opts.today);
+        if meta.mis_a_jour_le < limit {
+            at.warning(
+                "mis_a_jour_le",
+                format!("fiche non vérifiée depuis plus de {freshness_months} mois"),
+                "revérifiez la fiche auprès de ses sources, puis mettez à jour `mis_a_jour_le`",
+            );
+        }
+    }
+}
+
+fn check_url(at: &mut At, path: &str, url: &str) {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > 10
+        && !url.contains(char::is_whitespace);
+    if !ok {
+        at.error(
+            path,
+            format!("adresse `{url}` invalide"),
+            "une adresse complète commence par https://",
+        );
+    }
+}
+
+fn check_image(at: &mut At, path: &str, image: &Image, statics: &std::collections::HashSet<&str>) {
+    if image.alt.trim().is_empty() {
+        at.error(
+            &format!("{path}.alt"),
+            "texte alternatif vide",
+            "décrivez l'image en une phrase : ce qu'elle montre d'utile au lecteur",
+        );
+    }
+    let src = image.src.trim_start_matches('/');
+    if !statics.contains(src) {
+        at.error(
+            &format!("{path}.src"),
+            format!("image `{}` introuvable", image.src),
+            "placez l'image dans content/static/ et indiquez son chemin depuis ce dossier",
+        );
+    }
+}
+
+fn check_montant(at: &mut At, m: &Montant) {
+    if m.min.is_none() && m.max.is_none() && m.texte.is_none() {
+        at.error(
+            "montant",
+            "montant vide",
+            "indiquez `max` (et `unite`) ou, s'il n'est pas chiffrable, `texte`",
+        );
+    }
+    if (m.min.is_some() || m.max.is_some()) && m.unite.is_none() {
+        at.error(
+            "montant",
+            "unité manquante",
+            "ajoutez `unite:` eur, eur_mois, eur_an ou pct",
+        );
+    }
+    if let (Some(min), Some(max)) = (m.min, m.max) {
+        if min > max {
+            at.error(
+                "montant.min",
+                "minimum supérieur au maximum",
+                "vérifiez `min` et `max`",
+            );
+        }
+    }
+    for (field, v) in [("montant.min", m.min), ("montant.max", m.max)] {
+        if v.is_some_and(|v| v < 0.0) {
+            at.error(field, "montant négatif", "un montant est positif");
+        }
+    }
+}
+
+fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&str>) {
+    let record = at.record;
+    let statut = record.body.meta().statut;
+    match &record.body {
+        Body::Aide(a) => {
+            check_montant(at, &a.montant);
+            if let (Some(open), Some(close)) = (a.date_ouverture, a.date_cloture) {
+                if close < open {
+                    at.error(
+                        "date_cloture",
+                        "clôture avant l'ouverture",
+                        "vérifiez `date_ouverture` et `date_cloture`",
+                    );
+                }
+            }
+            if let Some(close) = a.date_cloture {
+                if close < opts.today && statut == Statut::Publie {
+                    at.warning(
+                        "date_cloture",
+                        "aide close encore publiée comme ouverte",
+                        "passez `statut: archive` (la fiche reste visible, marquée close) et indiquez `remplace_par` s'il y a lieu",
+                    );
+                }
+            }
+            if statut == Statut::Archive && a.date_cloture.is_none() {
+                at.warning(
+                    "statut",
+                    "aide archivée sans date de clôture",
+                    "indiquez `date_cloture`",
+                );
+            }
+            if a.remplace_par.as_deref() == Some(record.id.as_str()) {
+                at.error(
+                    "remplace_par",
+                    "l'aide se remplace elle-même",
+                    "indiquez l'aide qui lui succède",
+                );
+            }
+            for (field, url) in [("url_demarche", &a.url_demarche)] {
+                if let Some(u) = url {
+                    check_url(at, field, u);
+                }
+            }
+            if let Some(u) = a.base_legale.as_ref().and_then(|b| b.url.as_ref()) {
+                check_url(at, "base_legale.url", u);
+            }
+            if a.beneficiaires.is_empty() {
+                at.error(
+                    "beneficiaires",
+                    "aucun bénéficiaire",
+                    "indiquez au moins une profession ou un public",
+                );
+            }
+        }
+        Body::Evenement(e) => {
+            if let (Some(start), Some(end)) = (e.debut, e.fin) {
+                if end < start {
+                    at.error("fin", "fin avant le début", "vérifiez `debut` et `fin`");
+                }
+            }
+            let last = e.fin.or(e.debut).map(|d| d.date());
+            if last.is_some_and(|d| d < opts.today) && statut == Statut::Publie {
+                at.warning(
+                    "debut",
+                    "événement passé",
+                    "indiquez la prochaine date, ou passez `statut: archive`",
+                );
+            }
+            if e.debut.is_none() && e.frequence.is_none() {
+                at.error(
+                    "debut",
+                    "ni date ni fréquence",
+                    "indiquez `debut` ou, si la date n'est pas fixée, `frequence`",
+                );
+            }
+            if let Some(u) = &e.inscription_url {
+                check_url(at, "inscription_url", u);
+            }
+        }
+        Body::Stage(s) => {
+            for (i, m) in s.msu.iter().enumerate() {
+                if m.consentement_publication && m.date_consentement.is_none() {
+                    at.error(
+                        &format!("msu.{i}.date_consentement"),
+                        "consentement sans date",
+                        "un nom n'est publié qu'avec la date du consentement enregistré ; sinon `consentement_publication: false`",
+                    );
+                }
+            }
+        }
+        Body::Logement(l) => {
+            for (i, p) in l.photos.iter().enumerate() {
+                check_image(at, &format!("photos.{i}"), p, statics);
+            }
+            if let (Some(min), Some(max)) = (l.duree_min_mois, l.duree_max_mois) {
+                if max < min {
+                    at.error(
+                        "duree_max_mois",
+                        "durée maximale inférieure à la minimale",
+                        "vérifiez les deux durées",
+                    );
+                }
+            }
+        }
+        Body::Atout(a) => {
+            if let Some(img) = &a.image {
+                check_image(at, "image", img, statics);
+            }
+        }
+        Body::Organisation(o) => {
+            if let Some(u) = &o.site {
+                check_url(at, "site", u);
+            }
+            if let Some(e) = &o.email {
+                if !e.contains('@') || e.contains(char::is_whitespace) {
+                    at.error(
+                        "email",
+                        format!("adresse électronique `{e}` invalide"),
+                        "par exemple contact@exemple.fr",
+                    );
+                }
+            }
+        }
+    }
+}

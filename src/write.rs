@@ -1,0 +1,179 @@
+//! Write: put a rendered site on disk atomically.
+//!
+//! Everything is written into a staging directory next to the output, then
+//! swapped in by renames. A build that fails before the swap leaves the
+//! previous output byte-identical; `build` never deletes anything but its
+//! own output and staging directories.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::render::Output;
+
+#[derive(Debug)]
+pub enum WriteError {
+    /// The output directory is unsafe to replace.
+    Refused(String),
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Refused(why) => write!(f, "{why}"),
+            WriteError::Io(path, err) => {
+                write!(f, "écriture impossible de {} : {err}", path.display())
+            }
+        }
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |e| WriteError::Io(path.to_path_buf(), e)
+}
+
+/// Absolute, normalised form of a path that may not exist yet.
+fn absolute(path: &Path) -> io::Result<PathBuf> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    // Canonicalise the longest existing ancestor, keep the rest as written.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize()?;
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses an output directory that is, or contains, the site root or its
+/// `content/`, or that looks like a source tree.
+pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf, WriteError> {
+    let out = absolute(output).map_err(io_err(output))?;
+    let root = absolute(root).map_err(io_err(root))?;
+    let content = root.join("content");
+    if root.starts_with(&out) || content.starts_with(&out) {
+        return Err(WriteError::Refused(format!(
+            "refus d'écrire dans {} : ce dossier contient le site lui-même ; choisissez un dossier de sortie dédié, par exemple public/",
+            out.display()
+        )));
+    }
+    if out.starts_with(&content) {
+        return Err(WriteError::Refused(format!(
+            "refus d'écrire dans {} : le dossier de sortie ne peut pas être dans content/",
+            out.display()
+        )));
+    }
+    if out.join(".git").exists() || out.join("content").join("site.yaml").exists() {
+        return Err(WriteError::Refused(format!(
+            "refus de remplacer {} : il contient un dépôt ou un site, pas une sortie de vitrine",
+            out.display()
+        )));
+    }
+    if out.parent().is_none() {
+        return Err(WriteError::Refused(
+            "refus d'écrire à la racine du système de fichiers".into(),
+        ));
+    }
+    Ok(out)
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.with_file_name(format!(".vitrine-{tag}-{name}"))
+}
+
+/// Writes `files` to `output` atomically (see the module docs).
+pub fn write_dir(root: &Path, output: &Path, files: &Output) -> Result<(), WriteError> {
+    let out = check_output(root, output)?;
+    let staging = sibling(&out, "staging");
+    let old = sibling(&out, "old");
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            std::fs::remove_dir_all(leftover).map_err(io_err(leftover))?;
+        }
+    }
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    let result = (|| {
+        for (rel, bytes) in files {
+            let path = staging.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            std::fs::write(&path, bytes).map_err(io_err(&path))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if out.exists() {
+        std::fs::rename(&out, &old).map_err(io_err(&out))?;
+        if let Err(e) = std::fs::rename(&staging, &out) {
+            // Put the previous output back before reporting.
+            let _ = std::fs::rename(&old, &out);
+            return Err(WriteError::Io(out, e));
+        }
+        std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+    } else {
+        std::fs::rename(&staging, &out).map_err(io_err(&out))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_outputs_that_contain_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output(&root, &root).is_err());
+        assert!(check_output(&root, dir.path()).is_err());
+        assert!(check_output(&root, &root.join("content/out")).is_err());
+        assert!(check_output(&root, &root.join("public")).is_ok());
+        assert!(check_output(&root, &root.join("public/../content")).is_err());
+    }
+
+    #[test]
+    fn swaps_in_the_new_tree_and_drops_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let out = root.join("public");
+        let mut files = Output::new();
+        files.insert("a/index.html".into(), b"one".to_vec());
+        files.insert("old.html".into(), b"x".to_vec());
+        write_dir(&root, &out, &files).unwrap();
+        files.remove("old.html");
+        files.insert("a/index.html".into(), b"two".to_vec());
+        write_dir(&root, &out, &files).unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        assert!(!out.join("old.html").exists());
+        assert!(!sibling(&out, "staging").exists() && !sibling(&out, "old").exists());
+    }
+}
