@@ -129,7 +129,8 @@ fn profiles(input: &RenderInput) -> Vec<Json> {
 
 fn home(input: &RenderInput, ctx: &Ctx) -> Json {
     let intro = input.site.pages.iter().find(|p| p.path == "index.md");
-    let counts: serde_json::Map<String, Json> = Kind::ALL
+    // A list, not a map: templates iterate it, and tera's maps have no order.
+    let counts: Vec<Json> = Kind::ALL
         .iter()
         .map(|k| {
             let n = input
@@ -137,7 +138,7 @@ fn home(input: &RenderInput, ctx: &Ctx) -> Json {
                 .of_kind(*k)
                 .filter(|r| r.body.meta().statut == Statut::Publie)
                 .count();
-            (k.dir().to_string(), json!(n))
+            json!({ "cle": k.dir(), "nombre": n })
         })
         .collect();
     let mut events: Vec<&crate::model::Record> = input
@@ -172,7 +173,7 @@ fn commune(input: &RenderInput, ctx: &Ctx, insee: &str) -> Json {
     let Some(c) = site.communes.get(insee) else {
         return Json::Null;
     };
-    let mut by_kind = serde_json::Map::new();
+    let mut by_kind = Vec::new();
     for kind in Kind::ALL {
         let list: Vec<Json> = site
             .of_kind(kind)
@@ -180,7 +181,7 @@ fn commune(input: &RenderInput, ctx: &Ctx, insee: &str) -> Json {
             .map(|r| ctx.record(r))
             .collect();
         if !list.is_empty() {
-            by_kind.insert(kind.dir().to_string(), Json::Array(list));
+            by_kind.push(json!({ "cle": kind.dir(), "fiches": list }));
         }
     }
     let zonage: Vec<&crate::model::Zonage> =

@@ -1,0 +1,181 @@
+//! Building whole sites: the fixture and the shipped content.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn the_fixture_builds_with_every_link_resolving_under_a_subpath() {
+    let site = mini_site();
+    let built = vitrine::build(&options(site.path()))
+        .unwrap_or_else(|f| panic!("{}", vitrine::diag::render(&f.diags, &f.sources, false)));
+    let broken = broken_links(&built.output, "/guide/");
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+    for page in [
+        "index.html",
+        "aides/index.html",
+        "aides/prime-installation/index.html",
+        "aides/profil/primo-installation/index.html",
+        "stages/msp-nemours/index.html",
+        "communes/nemours/index.html",
+        "zonage/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+    ] {
+        assert!(built.output.contains_key(page), "missing {page}");
+    }
+    let sitemap = String::from_utf8_lossy(&built.output["sitemap.xml"]);
+    assert!(
+        sitemap.contains("<loc>https://exemple.github.io/guide/aides/prime-installation/</loc>")
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked() {
+    let site = mini_site();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    assert!(
+        !built
+            .output
+            .contains_key("aides/bourse-brouillon/index.html")
+    );
+    let mut opts = options(site.path());
+    opts.drafts = true;
+    let built = vitrine::build(&opts).ok().unwrap();
+    assert!(
+        built
+            .output
+            .contains_key("aides/bourse-brouillon/index.html")
+    );
+}
+
+#[test]
+fn a_supervisor_name_needs_a_recorded_consent() {
+    let site = mini_site();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    let all: String = built
+        .output
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(all.contains("Dr Consentant"));
+    assert!(
+        !all.contains("Dr Discret"),
+        "a name without consent was published"
+    );
+}
+
+#[test]
+fn closed_aids_are_marked_and_listed_apart() {
+    let site = mini_site();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    let page = String::from_utf8_lossy(&built.output["aides/ancien-contrat/index.html"]);
+    assert!(page.contains("Dispositif clos"), "{page}");
+    assert!(page.contains("31\u{a0}décembre 2025"), "{page}");
+    assert!(
+        page.contains("/guide/aides/prime-installation/"),
+        "replacement not linked"
+    );
+    let list = String::from_utf8_lossy(&built.output["aides/index.html"]);
+    let closed_section = list.find("id=\"clos\"").expect("closed section");
+    assert!(list.find("ancien-contrat").unwrap() > closed_section);
+    assert!(list.find("prime-installation").unwrap() < closed_section);
+}
+
+#[test]
+fn base_url_override_changes_every_link() {
+    let site = mini_site();
+    let mut opts = options(site.path());
+    opts.base_url = Some("http://127.0.0.1:1111/".into());
+    let built = vitrine::build(&opts).ok().unwrap();
+    assert!(broken_links(&built.output, "/").is_empty());
+    let home = String::from_utf8_lossy(&built.output["index.html"]);
+    assert!(home.contains("href=\"/aides/\""), "{home}");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = mini_site();
+    let out1 = site.path().join("public1");
+    let out2 = site.path().join("public2");
+    vitrine::build_to_dir(&options(site.path()), &out1)
+        .ok()
+        .unwrap();
+    vitrine::build_to_dir(&options(site.path()), &out2)
+        .ok()
+        .unwrap();
+    let (a, b) = (read_tree(&out1), read_tree(&out2));
+    assert!(!a.is_empty());
+    let differing: Vec<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
+    assert!(
+        differing.is_empty() && a.len() == b.len(),
+        "files differ: {differing:?}"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = mini_site();
+    let out = site.path().join("public");
+    vitrine::build_to_dir(&options(site.path()), &out)
+        .ok()
+        .unwrap();
+    let before = read_tree(&out);
+    // Break a template through a site theme override.
+    std::fs::create_dir_all(site.path().join("themes/casse/templates")).unwrap();
+    std::fs::write(site.path().join("themes/casse/templates/aide.html"), "{% extends \"base.html\" %}{% block content %}{{ page.fiche.inexistant.x }}{% endblock content %}").unwrap();
+    let config = site.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}theme: casse\n")).unwrap();
+    let failed = vitrine::build_to_dir(&options(site.path()), &out)
+        .err()
+        .expect("the build must fail");
+    let report = vitrine::diag::render(&failed.diags, &failed.sources, false);
+    assert!(
+        report.contains("themes/casse/templates/aide.html"),
+        "{report}"
+    );
+    assert!(
+        report.contains("aides/prime-installation/index.html"),
+        "the page being rendered is named: {report}"
+    );
+    assert_eq!(before, read_tree(&out), "the previous output changed");
+}
+
+#[test]
+fn a_site_template_overrides_the_embedded_one() {
+    let site = mini_site();
+    std::fs::create_dir_all(site.path().join("themes/local/templates")).unwrap();
+    std::fs::write(site.path().join("themes/local/templates/404.html"), "{% extends \"base.html\" %}{% block content %}<h1>Perdu en Brie</h1>{% endblock content %}").unwrap();
+    let config = site.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}theme: local\n")).unwrap();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    assert!(String::from_utf8_lossy(&built.output["404.html"]).contains("Perdu en Brie"));
+    assert!(String::from_utf8_lossy(&built.output["index.html"]).contains("lang=\"fr\""));
+}
+
+#[test]
+fn the_output_may_not_contain_the_site() {
+    let site = mini_site();
+    assert!(vitrine::build_to_dir(&options(site.path()), site.path()).is_err());
+    assert!(vitrine::build_to_dir(&options(site.path()), &site.path().join("content")).is_err());
+    assert!(site.path().join("content/site.yaml").exists());
+}
+
+#[test]
+fn the_shipped_content_builds_and_every_link_resolves() {
+    let site = shipped_site();
+    let built = vitrine::build(&options(site.path()))
+        .unwrap_or_else(|f| panic!("{}", vitrine::diag::render(&f.diags, &f.sources, false)));
+    assert!(built.pages > 20, "only {} pages", built.pages);
+    let broken = broken_links(&built.output, "/");
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+    // Every page has exactly one h1 and the French language.
+    for (path, bytes) in built.output.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert_eq!(html.matches("<h1").count(), 1, "{path} must have one h1");
+        assert!(html.contains("<html lang=\"fr\">"), "{path}");
+    }
+}
