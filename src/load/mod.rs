@@ -49,6 +49,8 @@ pub struct Loaded {
     pub root: PathBuf,
     pub config: Option<(SourceFile, Node)>,
     pub records: Vec<RawRecord>,
+    /// Records whose file could not be read or parsed (already reported).
+    pub unparsed: Vec<(Kind, String)>,
     pub pages: Vec<RawPage>,
     pub communes: Option<SourceFile>,
     pub zonage: Option<SourceFile>,
@@ -193,13 +195,14 @@ fn classify(
                 );
                 return;
             }
-            if let Some((file, node)) = read_yaml(loaded, path, &rel, diags) {
-                loaded.records.push(RawRecord {
+            match read_yaml(loaded, path, &rel, diags) {
+                Some((file, node)) => loaded.records.push(RawRecord {
                     kind,
                     id: id.to_string(),
                     file,
                     node,
-                });
+                }),
+                None => loaded.unparsed.push((kind, id.to_string())),
             }
         }
         _ => {

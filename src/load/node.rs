@@ -85,7 +85,12 @@ impl Node {
                 return Some(v.span.clone());
             }
         }
-        parent.at_path(last).map(|n| n.span.clone())
+        // A missing field: point at what should hold it.
+        Some(
+            parent
+                .at_path(last)
+                .map_or_else(|| parent.span.clone(), |n| n.span.clone()),
+        )
     }
 }
 

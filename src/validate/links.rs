@@ -92,11 +92,39 @@ pub fn resolve(
     }
 }
 
-pub fn render_markdown(site: &mut Site, urls: &Urls, loaded: &Loaded, diags: &mut Diagnostics) {
+pub fn render_markdown(
+    site: &mut Site,
+    urls: &Urls,
+    loaded: &Loaded,
+    failed: &BTreeSet<(Kind, String)>,
+    diags: &mut Diagnostics,
+) {
     let communes = communes_with_records(site);
     let allow_html = site.config.html_brut_autorise;
     let frozen: &Site = site;
-    let resolver = |t: &str| resolve(frozen, urls, &communes, t);
+    let resolver = |t: &str| {
+        resolve(frozen, urls, &communes, t).or_else(|e| {
+            // A link to a record that failed its own checks is not broken.
+            let target = t.trim_end_matches('/');
+            let page_failed = target.strip_prefix("pages/").is_some_and(|p| {
+                loaded.pages.iter().any(|raw| raw.path == p)
+                    && !frozen.pages.iter().any(|pg| pg.path == p)
+            });
+            let is_failed = page_failed
+                || target
+                    .split_once('/')
+                    .and_then(|(dir, id)| Kind::from_dir(dir).map(|k| (k, id.to_string())))
+                    .is_some_and(|key| failed.contains(&key));
+            if is_failed {
+                Ok(Resolved {
+                    url: String::new(),
+                    page: None,
+                })
+            } else {
+                Err(e)
+            }
+        })
+    };
 
     // Pages: positions map straight into the file (body offset).
     let page_results: Vec<_> = frozen
@@ -187,6 +215,10 @@ pub fn render_markdown(site: &mut Site, urls: &Urls, loaded: &Loaded, diags: &mu
         .collect();
     for (file, link, span) in anchors_to_check {
         let known = ids.get(link.page.as_str());
+        if known.is_none() {
+            // The target page failed its own checks, already reported.
+            continue;
+        }
         if !known.is_some_and(|set| set.contains(link.anchor.as_str())) {
             let list = known
                 .map(|s| s.iter().copied().collect::<Vec<_>>().join(", "))

@@ -112,9 +112,18 @@ pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Opt
         }
     }
 
+    // Records that exist but did not type-check: their own errors are
+    // reported; references to them must not add "unknown" errors on top.
+    let failed: std::collections::BTreeSet<(Kind, String)> = loaded
+        .records
+        .iter()
+        .filter(|r| !records.get(&r.kind).is_some_and(|m| m.contains_key(&r.id)))
+        .map(|r| (r.kind, r.id.clone()))
+        .chain(loaded.unparsed.iter().cloned())
+        .collect();
     let (communes, zonage) = territoire::load(loaded, diags);
     let freshness = config.as_ref().map_or(12, |c| c.fraicheur_mois);
-    refs::check(&records, &communes, loaded, opts, freshness, diags);
+    refs::check(&records, &failed, &communes, loaded, opts, freshness, diags);
 
     if !opts.drafts {
         for by_id in records.values_mut() {
@@ -137,7 +146,7 @@ pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Opt
             .collect(),
         territoire_credits: loaded.territoire_credits.clone(),
     };
-    links::render_markdown(&mut site, &urls, loaded, diags);
+    links::render_markdown(&mut site, &urls, loaded, &failed, diags);
     (!diags.has_errors()).then_some(Validated { site, urls })
 }
 
@@ -158,6 +167,7 @@ fn check_config(loaded: &Loaded, diags: &mut Diagnostics) -> Option<SiteConfig> 
             if c.hebergeur.is_none() {
                 diags.push(
                     Diagnostic::warning(&file.rel, "hébergeur non renseigné")
+                        .at(Some(crate::diag::Span::from_range(&file.text, 0..0)))
                         .field("hebergeur")
                         .help("les mentions légales doivent nommer l'hébergeur (nom, adresse, téléphone) : ajoutez `hebergeur:` avant la mise en ligne"),
                 );

@@ -60,6 +60,7 @@ fn display_path(path: &str) -> String {
 
 pub fn check(
     records: &Records,
+    failed: &std::collections::BTreeSet<(Kind, String)>,
     communes: &BTreeMap<String, Commune>,
     loaded: &Loaded,
     opts: &Options,
@@ -73,7 +74,7 @@ pub fn check(
         .collect();
     for record in records.values().flat_map(|m| m.values()) {
         let mut at = At { record, diags };
-        check_references(&mut at, records, opts);
+        check_references(&mut at, records, failed, opts);
         check_communes(&mut at, communes, loaded.communes.is_some());
         check_meta(&mut at, opts, freshness_months);
         check_kind(&mut at, opts, &statics);
@@ -131,7 +132,12 @@ fn references(body: &Body) -> Vec<(String, Kind, &str)> {
     refs
 }
 
-fn check_references(at: &mut At, records: &Records, opts: &Options) {
+fn check_references(
+    at: &mut At,
+    records: &Records,
+    failed: &std::collections::BTreeSet<(Kind, String)>,
+    opts: &Options,
+) {
     for (field, kind, id) in references(&at.record.body) {
         let ids = records.get(&kind);
         match ids.and_then(|m| m.get(id)) {
@@ -147,6 +153,7 @@ fn check_references(at: &mut At, records: &Records, opts: &Options) {
                 );
             }
             Some(_) => {}
+            None if failed.contains(&(kind, id.to_string())) => {}
             None => {
                 let mut help = format!("aucune fiche content/{}/{id}.yaml", kind.dir());
                 if let Some(near) = ids.and_then(|m| closest(id, m.keys().map(String::as_str))) {
