@@ -80,10 +80,10 @@ impl Node {
             Some((p, l)) => (self.at_path(p)?, l),
             None => (self, path),
         };
-        if let Value::Map(entries) = &parent.value {
-            if let Some((_, v)) = entries.iter().find(|(k, _)| k.name == last) {
-                return Some(v.span.clone());
-            }
+        if let Value::Map(entries) = &parent.value
+            && let Some((_, v)) = entries.iter().find(|(k, _)| k.name == last)
+        {
+            return Some(v.span.clone());
         }
         // A missing field: point at what should hold it.
         Some(
@@ -240,12 +240,11 @@ fn strip_location_prefix(message: &str) -> &str {
         Some(i) if message[i..].contains("column") => &message[..i],
         _ => message,
     };
-    if let Some(rest) = message.strip_prefix("line ") {
-        if let Some(idx) = rest.find(": ") {
-            if rest[..idx].contains("column") {
-                return &rest[idx + 2..];
-            }
-        }
+    if let Some(rest) = message.strip_prefix("line ")
+        && let Some(idx) = rest.find(": ")
+        && rest[..idx].contains("column")
+    {
+        return &rest[idx + 2..];
     }
     message
 }

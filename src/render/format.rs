@@ -18,13 +18,13 @@ pub fn number(n: f64) -> String {
     let digits = int.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(NNBSP);
         }
         out.push(c);
     }
     if cents > 0 {
-        if cents % 10 == 0 {
+        if cents.is_multiple_of(10) {
             out.push_str(&format!(",{}", cents / 10));
         } else {
             out.push_str(&format!(",{cents:02}"));

@@ -92,6 +92,9 @@ pub fn resolve(
     }
 }
 
+/// A record's rendered Markdown fields, by field name.
+type RecordFields = (Kind, String, Vec<(String, markdown::Rendered)>);
+
 pub fn render_markdown(
     site: &mut Site,
     urls: &Urls,
@@ -141,7 +144,7 @@ pub fn render_markdown(
         .collect();
 
     // Record fields: positions map into the YAML value.
-    let record_results: Vec<(Kind, String, Vec<(String, markdown::Rendered)>)> = frozen
+    let record_results: Vec<RecordFields> = frozen
         .records
         .values()
         .flat_map(|m| m.values())

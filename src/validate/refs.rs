@@ -275,14 +275,14 @@ fn check_montant(at: &mut At, m: &Montant) {
             "ajoutez `unite:` eur, eur_mois, eur_an ou pct",
         );
     }
-    if let (Some(min), Some(max)) = (m.min, m.max) {
-        if min > max {
-            at.error(
-                "montant.min",
-                "minimum supérieur au maximum",
-                "vérifiez `min` et `max`",
-            );
-        }
+    if let (Some(min), Some(max)) = (m.min, m.max)
+        && min > max
+    {
+        at.error(
+            "montant.min",
+            "minimum supérieur au maximum",
+            "vérifiez `min` et `max`",
+        );
     }
     for (field, v) in [("montant.min", m.min), ("montant.max", m.max)] {
         if v.is_some_and(|v| v < 0.0) {
@@ -297,23 +297,24 @@ fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&
     match &record.body {
         Body::Aide(a) => {
             check_montant(at, &a.montant);
-            if let (Some(open), Some(close)) = (a.date_ouverture, a.date_cloture) {
-                if close < open {
-                    at.error(
-                        "date_cloture",
-                        "clôture avant l'ouverture",
-                        "vérifiez `date_ouverture` et `date_cloture`",
-                    );
-                }
+            if let (Some(open), Some(close)) = (a.date_ouverture, a.date_cloture)
+                && close < open
+            {
+                at.error(
+                    "date_cloture",
+                    "clôture avant l'ouverture",
+                    "vérifiez `date_ouverture` et `date_cloture`",
+                );
             }
-            if let Some(close) = a.date_cloture {
-                if close < opts.today && statut == Statut::Publie {
-                    at.warning(
+            if let Some(close) = a.date_cloture
+                && close < opts.today
+                && statut == Statut::Publie
+            {
+                at.warning(
                         "date_cloture",
                         "aide close encore publiée comme ouverte",
                         "passez `statut: archive` (la fiche reste visible, marquée close) et indiquez `remplace_par` s'il y a lieu",
                     );
-                }
             }
             if statut == Statut::Archive && a.date_cloture.is_none() {
                 at.warning(
@@ -346,10 +347,10 @@ fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&
             }
         }
         Body::Evenement(e) => {
-            if let (Some(start), Some(end)) = (e.debut, e.fin) {
-                if end < start {
-                    at.error("fin", "fin avant le début", "vérifiez `debut` et `fin`");
-                }
+            if let (Some(start), Some(end)) = (e.debut, e.fin)
+                && end < start
+            {
+                at.error("fin", "fin avant le début", "vérifiez `debut` et `fin`");
             }
             let last = e.fin.or(e.debut).map(|d| d.date());
             if last.is_some_and(|d| d < opts.today) && statut == Statut::Publie {
@@ -385,14 +386,14 @@ fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&
             for (i, p) in l.photos.iter().enumerate() {
                 check_image(at, &format!("photos.{i}"), p, statics);
             }
-            if let (Some(min), Some(max)) = (l.duree_min_mois, l.duree_max_mois) {
-                if max < min {
-                    at.error(
-                        "duree_max_mois",
-                        "durée maximale inférieure à la minimale",
-                        "vérifiez les deux durées",
-                    );
-                }
+            if let (Some(min), Some(max)) = (l.duree_min_mois, l.duree_max_mois)
+                && max < min
+            {
+                at.error(
+                    "duree_max_mois",
+                    "durée maximale inférieure à la minimale",
+                    "vérifiez les deux durées",
+                );
             }
         }
         Body::Atout(a) => {
@@ -404,14 +405,14 @@ fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&
             if let Some(u) = &o.site {
                 check_url(at, "site", u);
             }
-            if let Some(e) = &o.email {
-                if !e.contains('@') || e.contains(char::is_whitespace) {
-                    at.error(
-                        "email",
-                        format!("adresse électronique `{e}` invalide"),
-                        "par exemple contact@exemple.fr",
-                    );
-                }
+            if let Some(e) = &o.email
+                && (!e.contains('@') || e.contains(char::is_whitespace))
+            {
+                at.error(
+                    "email",
+                    format!("adresse électronique `{e}` invalide"),
+                    "par exemple contact@exemple.fr",
+                );
             }
         }
     }

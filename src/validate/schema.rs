@@ -209,10 +209,10 @@ impl<'a> Checker<'a> {
                         file: self.file,
                         errors: Vec::new(),
                     };
-                    if let Some(v) = probe.check(a, node, path) {
-                        if probe.errors.is_empty() {
-                            return Some(v);
-                        }
+                    if let Some(v) = probe.check(a, node, path)
+                        && probe.errors.is_empty()
+                    {
+                        return Some(v);
                     }
                 }
                 self.error(
@@ -238,17 +238,17 @@ impl<'a> Checker<'a> {
             Value::Int(_) | Value::Float(_) => Some(self.raw(node).to_string()),
             _ => None,
         };
-        if let Some(g) = &given {
-            if values.iter().any(|v| v == g) {
-                return Some(Json::String(g.clone()));
-            }
+        if let Some(g) = &given
+            && values.iter().any(|v| v == g)
+        {
+            return Some(Json::String(g.clone()));
         }
         let allowed = values.join(", ");
         let mut help = format!("valeurs admises : {allowed}");
-        if let Some(g) = &given {
-            if let Some(near) = closest(g, values.iter().map(String::as_str)) {
-                help = format!("vouliez-vous dire `{near}` ? {help}");
-            }
+        if let Some(g) = &given
+            && let Some(near) = closest(g, values.iter().map(String::as_str))
+        {
+            help = format!("vouliez-vous dire `{near}` ? {help}");
         }
         let message = match given {
             Some(g) => format!("valeur `{g}` non admise"),
@@ -360,20 +360,17 @@ impl<'a> Checker<'a> {
             _ => return self.mismatch(schema, node, path, "un texte"),
         };
         match schema.get("format").and_then(Json::as_str) {
-            Some("date") => {
-                if text.parse::<jiff::civil::Date>().is_err() {
-                    self.error(
-                        &node.span,
-                        path,
-                        format!("date `{text}` invalide"),
-                        Some("écrivez la date au format AAAA-MM-JJ, par exemple 2026-11-24".into()),
-                    );
-                    return None;
-                }
+            Some("date") if text.parse::<jiff::civil::Date>().is_err() => {
+                self.error(
+                    &node.span,
+                    path,
+                    format!("date `{text}` invalide"),
+                    Some("écrivez la date au format AAAA-MM-JJ, par exemple 2026-11-24".into()),
+                );
+                return None;
             }
-            Some("partial-date-time") => {
-                if text.parse::<jiff::civil::DateTime>().is_err() {
-                    self.error(
+            Some("partial-date-time") if text.parse::<jiff::civil::DateTime>().is_err() => {
+                self.error(
                         &node.span,
                         path,
                         format!("date et heure `{text}` invalides"),
@@ -382,8 +379,7 @@ impl<'a> Checker<'a> {
                                 .into(),
                         ),
                     );
-                    return None;
-                }
+                return None;
             }
             _ => {}
         }

@@ -193,15 +193,15 @@ fn zonage(
             return;
         }
         for (i, name) in [(3, "du"), (4, "au")] {
-            if let Some(d) = get(i) {
-                if d.parse::<jiff::civil::Date>().is_err() {
-                    diags.push(
-                        Diagnostic::error(&file.rel, format!("date `{d}` invalide"))
-                            .at(Some(span.clone()))
-                            .field(name)
-                            .help("AAAA-MM-JJ"),
-                    );
-                }
+            if let Some(d) = get(i)
+                && d.parse::<jiff::civil::Date>().is_err()
+            {
+                diags.push(
+                    Diagnostic::error(&file.rel, format!("date `{d}` invalide"))
+                        .at(Some(span.clone()))
+                        .field(name)
+                        .help("AAAA-MM-JJ"),
+                );
             }
         }
         out.push(Zonage {
