@@ -38,6 +38,9 @@ pub struct Options {
     /// The date warnings are measured against; today when `None`.
     pub today: Option<Date>,
     pub inject: Inject,
+    /// Read the default theme from this directory instead of the copy
+    /// embedded in the binary (the dev server, to edit the theme live).
+    pub default_theme_dir: Option<PathBuf>,
 }
 
 /// A site rendered in memory, ready to be written or served.

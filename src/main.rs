@@ -74,6 +74,7 @@ fn main() -> ExitCode {
         base_url,
         today: common.today,
         inject: Default::default(),
+        default_theme_dir: None,
     };
     let result = match &output {
         Some(out) => vitrine::build_to_dir(&opts, out),

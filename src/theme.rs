@@ -40,10 +40,28 @@ pub fn override_dir(root: &Path, theme: Option<&str>) -> Option<PathBuf> {
     theme.map(|t| root.join("themes").join(t))
 }
 
-pub fn load(root: &Path, theme: Option<&str>, langue: &str, diags: &mut Diagnostics) -> Theme {
+/// The source directory of the embedded theme, when this binary runs from
+/// its own checkout (the dev server watches it and reads it live).
+pub fn default_source_dir() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    dir.join("templates").is_dir().then_some(dir)
+}
+
+/// Loads the theme. `default_dir`, when given, replaces the embedded copy of
+/// the default theme by the files on disk.
+pub fn load(
+    root: &Path,
+    theme: Option<&str>,
+    langue: &str,
+    default_dir: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Theme {
     let mut out = Theme::default();
     let mut files = BTreeMap::new();
-    collect_embedded(&DEFAULT, &mut files);
+    match default_dir {
+        Some(dir) => read_dir_into(dir, root, &mut files, diags),
+        None => collect_embedded(&DEFAULT, &mut files),
+    }
     if let Some(dir) = override_dir(root, theme) {
         if !dir.is_dir() {
             diags.push(
@@ -102,6 +120,36 @@ pub fn load(root: &Path, theme: Option<&str>, langue: &str, diags: &mut Diagnost
     out
 }
 
+/// Reads a theme directory on disk, file path within the theme → file.
+fn read_dir_into(
+    dir: &Path,
+    root: &Path,
+    files: &mut BTreeMap<String, ThemeFile>,
+    diags: &mut Diagnostics,
+) {
+    for entry in WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file()
+            || crate::load::is_ignored(&entry.file_name().to_string_lossy())
+        {
+            continue;
+        }
+        let origin = if entry.path().starts_with(root) {
+            rel_path(root, entry.path())
+        } else {
+            entry.path().display().to_string()
+        };
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => {
+                files.insert(rel_path(dir, entry.path()), ThemeFile { origin, bytes });
+            }
+            Err(err) => diags.push(Diagnostic::error(
+                origin,
+                format!("lecture impossible : {err}"),
+            )),
+        }
+    }
+}
+
 fn collect_embedded(dir: &Dir<'static>, out: &mut BTreeMap<String, ThemeFile>) {
     for entry in dir.entries() {
         match entry {
@@ -149,7 +197,7 @@ mod tests {
     #[test]
     fn the_embedded_theme_has_templates_strings_and_styles() {
         let mut diags = Diagnostics::default();
-        let theme = load(Path::new("/nonexistent"), None, "fr", &mut diags);
+        let theme = load(Path::new("/nonexistent"), None, "fr", None, &mut diags);
         assert!(diags.is_empty());
         assert!(theme.templates.contains_key("base.html"));
         assert!(theme.statics.keys().any(|k| k.ends_with(".css")));
@@ -169,7 +217,7 @@ mod tests {
         )
         .unwrap();
         let mut diags = Diagnostics::default();
-        let theme = load(dir.path(), Some("77"), "fr", &mut diags);
+        let theme = load(dir.path(), Some("77"), "fr", None, &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         assert_eq!(theme.templates["404.html"].bytes, b"perdu");
         assert_eq!(
