@@ -106,6 +106,7 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
         &opts.root,
         site.config.theme.as_deref(),
         &site.config.langue,
+        opts.default_theme_dir.as_deref(),
         &mut diags,
     );
     let plan = plan::plan(&site, &theme, &mut diags);
