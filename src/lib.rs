@@ -115,6 +115,7 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
         return fail(diags, sources);
     };
     let static_root = opts.root.join("content").join("static");
+    let index = render::views::Index::new(&site);
     let input = render::RenderInput {
         site: &site,
         urls: &urls,
@@ -123,6 +124,7 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
         edition: edition_date(&site),
         inject: &opts.inject,
         static_root: &static_root,
+        index: &index,
     };
     match render::render(&input, &mut tera, &mut diags) {
         Some(output) => {

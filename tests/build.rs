@@ -25,6 +25,18 @@ fn the_fixture_builds_with_every_link_resolving_under_a_subpath() {
     ] {
         assert!(built.output.contains_key(page), "missing {page}");
     }
+    // The commune page lists its records and the aids its zonage opens.
+    let nemours = String::from_utf8_lossy(&built.output["communes/nemours/index.html"]);
+    assert!(nemours.contains("/guide/stages/msp-nemours/"), "{nemours}");
+    assert!(
+        nemours.contains("Zone d&#39;intervention prioritaire"),
+        "{nemours}"
+    );
+    let zonage_section = nemours.find("id=\"zonage\"").unwrap();
+    assert!(
+        nemours[zonage_section..].contains("/guide/aides/prime-installation/"),
+        "{nemours}"
+    );
     let sitemap = String::from_utf8_lossy(&built.output["sitemap.xml"]);
     assert!(
         sitemap.contains("<loc>https://exemple.github.io/guide/aides/prime-installation/</loc>")

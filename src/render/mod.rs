@@ -37,6 +37,8 @@ pub struct RenderInput<'a> {
     pub inject: &'a Inject,
     /// `content/static`, where static files are read from.
     pub static_root: &'a std::path::Path,
+    /// Reverse links between records, built once.
+    pub index: &'a views::Index,
 }
 
 /// Compiles the theme's templates; syntax errors are located in their file.

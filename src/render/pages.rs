@@ -13,6 +13,7 @@ pub fn context(input: &RenderInput, item: &Item) -> (String, Json) {
     let ctx = Ctx {
         site: input.site,
         urls: input.urls,
+        index: input.index,
     };
     let page_url = item
         .page
@@ -173,41 +174,46 @@ fn commune(input: &RenderInput, ctx: &Ctx, insee: &str) -> Json {
     let Some(c) = site.communes.get(insee) else {
         return Json::Null;
     };
+    let attached = ctx
+        .index
+        .by_commune
+        .get(insee)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let mut by_kind = Vec::new();
     for kind in Kind::ALL {
-        let list: Vec<Json> = site
-            .of_kind(kind)
-            .filter(|r| r.body.communes().iter().any(|(_, i)| *i == insee))
+        let list: Vec<Json> = attached
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .filter_map(|(k, id)| site.get(*k, id))
             .map(|r| ctx.record(r))
             .collect();
         if !list.is_empty() {
             by_kind.push(json!({ "cle": kind.dir(), "fiches": list }));
         }
     }
-    let zonage: Vec<&crate::model::Zonage> =
-        site.zonage.iter().filter(|z| z.insee == insee).collect();
-    // Aids whose required zonage matches one of this commune's classes.
-    let aides_zonage: Vec<Json> = site
-        .of_kind(Kind::Aide)
-        .filter(|r| r.body.meta().statut == Statut::Publie)
-        .filter(|r| match &r.body {
-            Body::Aide(a) => a.zonage_requis.iter().any(|req| {
-                let prof = serde_json::to_value(req.profession).ok();
-                zonage.iter().any(|z| {
-                    prof.as_ref().and_then(Json::as_str) == Some(z.profession.as_str())
-                        && req.classes.iter().any(|cl| {
-                            serde_json::to_value(cl)
-                                .ok()
-                                .as_ref()
-                                .and_then(Json::as_str)
-                                == Some(z.classe.as_str())
-                        })
-                })
-            }),
-            _ => false,
-        })
-        .map(|r| ctx.link(Kind::Aide, &r.id))
+    let zonage: Vec<&crate::model::Zonage> = ctx
+        .index
+        .zonage
+        .get(insee)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| site.zonage.get(*i))
         .collect();
+    // Aids whose required zonage matches one of this commune's classes.
+    let mut ids: Vec<&String> = zonage
+        .iter()
+        .filter_map(|z| {
+            ctx.index
+                .aids_by_zone
+                .get(&(z.profession.clone(), z.classe.clone()))
+        })
+        .flatten()
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let aides_zonage: Vec<Json> = ids.into_iter().map(|id| ctx.link(Kind::Aide, id)).collect();
     json!({
         "commune": c,
         "fiches": by_kind,

@@ -6,15 +6,86 @@
 //! is dropped from views and only `msu_publies` (names with a dated consent)
 //! is added.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value as Json, json};
 
 use super::format;
 use crate::model::{Body, Kind, Record, Site, Statut};
 use crate::url::Urls;
 
+/// Reverse links, computed once per render so that no page needs to scan
+/// every record (which would make a build quadratic in the record count).
+#[derive(Default)]
+pub struct Index {
+    /// Aid id → aids it replaced (`remplace_par` pointing to it).
+    replaced: HashMap<String, Vec<String>>,
+    /// Organisation id → aids it funds.
+    funded: HashMap<String, Vec<String>>,
+    /// INSEE code → records attached to that commune.
+    pub by_commune: HashMap<String, Vec<(Kind, String)>>,
+    /// INSEE code → its zonage rows (indices into `site.zonage`).
+    pub zonage: HashMap<String, Vec<usize>>,
+    /// (profession, zonage class) → published aids requiring it.
+    pub aids_by_zone: HashMap<(String, String), Vec<String>>,
+}
+
+/// The YAML spelling of an enum value (`medecin_generaliste`, `zip`).
+fn key_of<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl Index {
+    pub fn new(site: &Site) -> Index {
+        let mut index = Index::default();
+        for r in site.records.values().flat_map(|m| m.values()) {
+            if let Body::Aide(a) = &r.body {
+                if r.body.meta().statut == Statut::Publie {
+                    for req in &a.zonage_requis {
+                        for class in &req.classes {
+                            let key = (key_of(&req.profession), key_of(class));
+                            index
+                                .aids_by_zone
+                                .entry(key)
+                                .or_default()
+                                .push(r.id.clone());
+                        }
+                    }
+                }
+                if let Some(next) = &a.remplace_par {
+                    index
+                        .replaced
+                        .entry(next.clone())
+                        .or_default()
+                        .push(r.id.clone());
+                }
+                index
+                    .funded
+                    .entry(a.financeur.clone())
+                    .or_default()
+                    .push(r.id.clone());
+            }
+            for (_, insee) in r.body.communes() {
+                let list = index.by_commune.entry(insee.to_string()).or_default();
+                if !list.iter().any(|(k, id)| *k == r.kind && *id == r.id) {
+                    list.push((r.kind, r.id.clone()));
+                }
+            }
+        }
+        for (i, z) in site.zonage.iter().enumerate() {
+            index.zonage.entry(z.insee.clone()).or_default().push(i);
+        }
+        index
+    }
+}
+
 pub struct Ctx<'a> {
     pub site: &'a Site,
     pub urls: &'a Urls,
+    pub index: &'a Index,
 }
 
 impl Ctx<'_> {
@@ -113,13 +184,13 @@ impl Ctx<'_> {
                     "date_cloture_fr".into(),
                     json!(a.date_cloture.map(format::date)),
                 );
-                let replaced: Vec<Json> = self
-                    .site
-                    .of_kind(Kind::Aide)
-                    .filter(|o| matches!(&o.body, Body::Aide(x) if x.remplace_par.as_deref() == Some(r.id.as_str())))
-                    .map(|o| self.link(Kind::Aide, &o.id))
-                    .collect();
-                v.insert("remplace".into(), Json::Array(replaced));
+                let replaced = self
+                    .index
+                    .replaced
+                    .get(&r.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                v.insert("remplace".into(), self.links(Kind::Aide, replaced));
             }
             Body::Logement(l) => {
                 v.insert("commune".into(), self.commune(&l.commune_insee));
@@ -193,13 +264,13 @@ impl Ctx<'_> {
                     "tel_href".into(),
                     json!(o.telephone.as_deref().map(format::tel_href)),
                 );
-                let funded: Vec<Json> = self
-                    .site
-                    .of_kind(Kind::Aide)
-                    .filter(|a| matches!(&a.body, Body::Aide(x) if x.financeur == r.id))
-                    .map(|a| self.link(Kind::Aide, &a.id))
-                    .collect();
-                v.insert("aides_financees".into(), Json::Array(funded));
+                let funded = self
+                    .index
+                    .funded
+                    .get(&r.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                v.insert("aides_financees".into(), self.links(Kind::Aide, funded));
             }
         }
         Json::Object(v)
