@@ -21,6 +21,9 @@ pub struct PageMeta {
     /// Afficher la page dans le pied de page.
     #[serde(default)]
     pub pied_de_page: bool,
+    /// Afficher à la fin de la page l'éditeur et l'hébergeur déclarés dans site.yaml (page des mentions légales).
+    #[serde(default)]
+    pub informations_legales: bool,
     /// Statut : brouillon, publie (par défaut)…
     #[serde(default = "default_statut")]
     pub statut: Statut,

@@ -76,6 +76,7 @@ pub fn context(input: &RenderInput, item: &Item) -> (String, Json) {
                     "mis_a_jour_le_fr": page.meta.mis_a_jour_le.map(super::format::date),
                     "chemin": page.path,
                     "credits_territoire": credits(input, &page.path),
+                    "informations_legales": page.meta.informations_legales,
                 }),
             )
         }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of vitrine: the Rust unit and integration tests, then the
+# front-end tests (Nu Html Checker, axe-core and the dev server in Chromium).
+# Installs what those need when missing: Debian's chromium and a Java
+# runtime (apt-get, as root), and the Node packages of package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+has() { command -v "$1" >/dev/null 2>&1; }
+if ! has chromium || ! has java; then
+  if [ "$(id -u)" = 0 ] && has apt-get; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null
+  else
+    echo "Installez chromium et une JRE (paquets Debian chromium et default-jre-headless)." >&2
+    exit 1
+  fi
+fi
+if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules ]; then
+  npm ci --no-audit --no-fund
+fi
+cargo test --locked
+cargo build --locked --release
+VITRINE_BIN="$PWD/target/release/vitrine" npm test
