@@ -191,3 +191,110 @@ fn the_shipped_content_builds_and_every_link_resolves() {
         assert!(html.contains("<html lang=\"fr\">"), "{path}");
     }
 }
+
+/// The text of an HTML fragment without tags, for content checks.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn shipped_record_pages_show_what_a_reader_needs() {
+    let site = shipped_site();
+    let built = vitrine::build(&options(site.path()))
+        .ok()
+        .expect("the shipped content builds");
+    let aid_pages: Vec<(&String, String)> = built
+        .output
+        .iter()
+        .filter(|(p, _)| {
+            p.starts_with("aides/") && p.ends_with("/index.html") && p.matches('/').count() == 2
+        })
+        .map(|(p, b)| (p, String::from_utf8_lossy(b).into_owned()))
+        .filter(|(p, _)| *p != "aides/index.html")
+        .collect();
+    assert!(aid_pages.len() >= 20, "only {} aid pages", aid_pages.len());
+    for (path, html) in &aid_pages {
+        let text = text_of(html);
+        for label in [
+            "Montant",
+            "Pour qui",
+            "Financeur",
+            "Statut",
+            "Sources",
+            "Mis à jour le",
+        ] {
+            assert!(text.contains(label), "{path} lacks « {label} »");
+        }
+        let sources = &html[html.find("id=\"sources-titre\"").expect("sources section")..];
+        assert!(sources.contains("<li>"), "{path} shows no source");
+    }
+    // Every record page says when it was last checked.
+    for kind in [
+        "logements",
+        "stages",
+        "atouts",
+        "organisations",
+        "evenements",
+    ] {
+        for (path, bytes) in built
+            .output
+            .iter()
+            .filter(|(p, _)| p.starts_with(&format!("{kind}/")) && p.matches('/').count() == 2)
+        {
+            assert!(
+                String::from_utf8_lossy(bytes).contains("Mis à jour le"),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[test]
+fn pages_load_nothing_from_another_host_and_stay_light() {
+    let site = shipped_site();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    for (path, bytes) in built.output.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        // Stylesheets, scripts, fonts and images come from the site itself.
+        for tag in html.split('<').filter(|t| {
+            t.starts_with("link")
+                || t.starts_with("script")
+                || t.starts_with("img")
+                || t.starts_with("source")
+        }) {
+            let external = attr_values(&format!(" {tag}"), "src")
+                .into_iter()
+                .chain(
+                    attr_values(&format!(" {tag}"), "href")
+                        .into_iter()
+                        .filter(|_| !tag.contains("rel=\"canonical\"")),
+                )
+                .any(|u| u.starts_with("http") || u.starts_with("//"));
+            assert!(!external, "{path} loads from another host: <{tag}");
+        }
+        assert!(
+            !html.contains("@import") && !html.contains("fonts.googleapis"),
+            "{path}"
+        );
+    }
+    let weight: usize = built
+        .output
+        .iter()
+        .filter(|(p, _)| p.starts_with("assets/") && (p.ends_with(".css") || p.ends_with(".js")))
+        .map(|(_, b)| b.len())
+        .sum();
+    assert!(weight < 40 * 1024, "CSS + JS weigh {weight} bytes");
+}
