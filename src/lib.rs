@@ -16,6 +16,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod plan;
+pub mod reference;
 pub mod render;
 pub mod theme;
 pub mod url;
