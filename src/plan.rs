@@ -148,3 +148,80 @@ fn check_collisions(items: &[Item], site: &Site, diags: &mut Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Page, PageMeta, SiteConfig};
+
+    fn site(pages: &[&str], statics: &[&str]) -> Site {
+        let config: SiteConfig = serde_json::from_value(serde_json::json!({
+            "titre": "t", "description": "d", "url_base": "https://x.fr/",
+            "departement": { "code": "77", "nom": "Seine-et-Marne" },
+            "editeur": { "nom": "n", "adresse": "a", "telephone": "t", "directeur_publication": "d" },
+            "licence_donnees": { "nom": "LO", "url": "https://x.fr/lo" }
+        }))
+        .unwrap();
+        let page = |path: &str| Page {
+            path: path.into(),
+            file: format!("content/pages/{path}"),
+            meta: serde_json::from_value::<PageMeta>(serde_json::json!({ "titre": "t" })).unwrap(),
+            markdown: String::new(),
+            html: String::new(),
+            toc: Vec::new(),
+        };
+        Site {
+            config,
+            records: Default::default(),
+            pages: pages.iter().map(|p| page(p)).collect(),
+            communes: Default::default(),
+            zonage: Vec::new(),
+            static_files: statics.iter().map(|s| s.to_string()).collect(),
+            territoire_credits: None,
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_list_and_pages_a_directory() {
+        let mut diags = Diagnostics::default();
+        let items = plan(
+            &site(&["index.md", "zonage.md"], &[]),
+            &Theme::default(),
+            &mut diags,
+        );
+        assert!(diags.is_empty());
+        let files: Vec<&str> = items.iter().map(|i| i.file.as_str()).collect();
+        for f in [
+            "index.html",
+            "aides/index.html",
+            "evenements/index.html",
+            "zonage/index.html",
+            "404.html",
+            "sitemap.xml",
+        ] {
+            assert!(files.contains(&f), "{f} missing from {files:?}");
+        }
+        // index.md is the home page's text, not a second home page.
+        assert_eq!(files.iter().filter(|f| **f == "index.html").count(), 1);
+    }
+
+    #[test]
+    fn two_sources_for_one_path_is_an_error() {
+        let mut diags = Diagnostics::default();
+        plan(
+            &site(&["aides.md"], &["robots.txt"]),
+            &Theme::default(),
+            &mut diags,
+        );
+        let messages: Vec<String> = diags.sorted().iter().map(|d| d.message.clone()).collect();
+        assert_eq!(diags.error_count(), 2, "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("aides/index.html")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("robots.txt")),
+            "{messages:?}"
+        );
+    }
+}

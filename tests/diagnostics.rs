@@ -410,3 +410,17 @@ fn ten_errors_in_several_files_are_all_printed_and_nothing_is_written() {
     );
     assert_eq!(before, read_tree(&out), "the previous output changed");
 }
+
+#[test]
+fn broken_navigation_link() {
+    let site = mini_site();
+    let file = "content/site.yaml";
+    replace(
+        site.path(),
+        file,
+        "lien: \"@/pages/zonage.md\"",
+        "lien: \"@/pages/zonnage.md\"",
+    );
+    let d = the_error(site.path(), file, 20, 11, "navigation[1].lien");
+    assert_eq!(d.message, "lien de navigation cassé `@/pages/zonnage.md`");
+}

@@ -129,6 +129,33 @@ pub fn render_markdown(
         })
     };
 
+    // Navigation links of site.yaml.
+    if let Some((file, node)) = &loaded.config {
+        for (i, link) in frozen.config.navigation.iter().enumerate() {
+            let span = node.span_of(&format!("navigation.{i}.lien"));
+            let error = match link.lien.strip_prefix("@/") {
+                Some(target) => resolver(target.split('#').next().unwrap_or("")).err(),
+                None if link.lien.starts_with("https://") || link.lien.starts_with("http://") => {
+                    None
+                }
+                None => Some(
+                    "écrivez `@/pages/<chemin>.md`, `@/aides` ou une adresse https://…".to_string(),
+                ),
+            };
+            if let Some(help) = error {
+                diags.push(
+                    Diagnostic::error(
+                        &file.rel,
+                        format!("lien de navigation cassé `{}`", link.lien),
+                    )
+                    .at(span)
+                    .field(format!("navigation[{i}].lien"))
+                    .help(help),
+                );
+            }
+        }
+    }
+
     // Pages: positions map straight into the file (body offset).
     let page_results: Vec<_> = frozen
         .pages
