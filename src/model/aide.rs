@@ -19,6 +19,9 @@ pub struct Aide {
     pub description: Option<String>,
     /// Organisation qui finance (identifiant d'une fiche de `organisations/`).
     pub financeur: String,
+    /// Autres financeurs, quand l'aide est cofinancée (identifiants de fiches de `organisations/`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cofinanceurs: Vec<String>,
     /// Organisation qui instruit les demandes (identifiant d'une fiche de `organisations/`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructeur: Option<String>,
@@ -74,9 +77,6 @@ pub struct Aide {
     /// Aide qui remplace celle-ci (identifiant d'une fiche de `aides/`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remplace_par: Option<String>,
-    /// Point de vigilance affiché en tête de fiche : sources divergentes, montant non vérifié…
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avertissement: Option<String>,
     #[serde(flatten)]
     pub meta: Meta,
 }
@@ -142,6 +142,8 @@ pub enum Unite {
     EurMois,
     /// euros par an
     EurAn,
+    /// euros par semestre
+    EurSemestre,
     /// pourcentage de la dépense
     Pct,
 }
@@ -156,7 +158,7 @@ pub struct Montant {
     /// Montant maximal (ou unique).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
-    /// Unité : eur, eur_mois, eur_an ou pct. Obligatoire avec min ou max.
+    /// Unité : eur, eur_mois, eur_an, eur_semestre ou pct. Obligatoire avec min ou max.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unite: Option<Unite>,
     /// Le montant dit en toutes lettres quand il n'est pas chiffrable, ou précisé.

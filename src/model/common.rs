@@ -54,6 +54,9 @@ pub struct Meta {
     pub verifie_par: Option<String>,
     /// Sources de la fiche (au moins une).
     pub sources: Vec<Source>,
+    /// Point de vigilance affiché en tête de fiche, en Markdown : sources divergentes, chiffre non vérifié, projet non confirmé…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avertissement: Option<String>,
 }
 
 /// Une image avec son texte alternatif, obligatoire pour l'accessibilité.
@@ -103,6 +106,9 @@ pub enum Profession {
     EtudiantMaieutique,
     EtudiantKine,
     EtudiantIfsi,
+    EtudiantOdontologie,
+    EtudiantPharmacie,
+    EtudiantParamedical,
     Interne,
     DocteurJunior,
     Collectivite,

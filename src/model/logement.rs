@@ -19,8 +19,9 @@ pub struct Logement {
     /// Organisation gestionnaire (identifiant d'une fiche de `organisations/`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gestionnaire: Option<String>,
-    /// Code INSEE de la commune (5 caractères).
-    pub commune_insee: String,
+    /// Code INSEE de la commune (5 caractères) ; obligatoire pour publier, à omettre tant qu'elle est inconnue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commune_insee: Option<String>,
     /// Adresse ; à omettre si elle n'est communiquée que sur demande.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adresse: Option<String>,
@@ -67,9 +68,6 @@ pub struct Logement {
     /// Photos, chacune avec son texte alternatif.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<Image>,
-    /// Point de vigilance affiché en tête de fiche (projet non ouvert, information à confirmer…).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avertissement: Option<String>,
     #[serde(flatten)]
     pub meta: Meta,
 }

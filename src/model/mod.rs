@@ -141,21 +141,18 @@ impl Body {
 
     /// Markdown fields of the record, by field name, for rendering and link checks.
     pub fn markdown_fields(&self) -> Vec<(&'static str, &str)> {
-        let fields: Vec<(&'static str, &Option<String>)> = match self {
+        let mut fields: Vec<(&'static str, &Option<String>)> = match self {
             Body::Aide(r) => vec![
                 ("description", &r.description),
                 ("comment_candidater", &r.comment_candidater),
-                ("avertissement", &r.avertissement),
             ],
-            Body::Logement(r) => vec![
-                ("description", &r.description),
-                ("avertissement", &r.avertissement),
-            ],
+            Body::Logement(r) => vec![("description", &r.description)],
             Body::Stage(r) => vec![("description", &r.description)],
             Body::Atout(r) => vec![("description", &r.description)],
             Body::Organisation(r) => vec![("description", &r.description)],
             Body::Evenement(r) => vec![("description", &r.description)],
         };
+        fields.push(("avertissement", &self.meta().avertissement));
         fields
             .into_iter()
             .filter_map(|(name, v)| v.as_deref().map(|t| (name, t)))
@@ -165,7 +162,11 @@ impl Body {
     /// Communes (INSEE codes) a record is attached to, with the field naming them.
     pub fn communes(&self) -> Vec<(String, &str)> {
         match self {
-            Body::Logement(r) => vec![("commune_insee".into(), r.commune_insee.as_str())],
+            Body::Logement(r) => r
+                .commune_insee
+                .iter()
+                .map(|c| ("commune_insee".into(), c.as_str()))
+                .collect(),
             Body::Stage(r) => vec![("commune_insee".into(), r.commune_insee.as_str())],
             Body::Atout(r) => r
                 .communes

@@ -49,6 +49,7 @@ fn per(unite: Option<Unite>) -> &'static str {
     match unite {
         Some(Unite::EurMois) => " par mois",
         Some(Unite::EurAn) => " par an",
+        Some(Unite::EurSemestre) => " par semestre",
         Some(Unite::Pct) => " de la dépense",
         _ => "",
     }

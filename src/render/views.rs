@@ -62,11 +62,13 @@ impl Index {
                         .or_default()
                         .push(r.id.clone());
                 }
-                index
-                    .funded
-                    .entry(a.financeur.clone())
-                    .or_default()
-                    .push(r.id.clone());
+                for org in std::iter::once(&a.financeur).chain(&a.cofinanceurs) {
+                    index
+                        .funded
+                        .entry(org.clone())
+                        .or_default()
+                        .push(r.id.clone());
+                }
             }
             for (_, insee) in r.body.communes() {
                 let list = index.by_commune.entry(insee.to_string()).or_default();
@@ -165,6 +167,10 @@ impl Ctx<'_> {
                     self.link(Kind::Organisation, &a.financeur),
                 );
                 v.insert(
+                    "cofinanceurs_orgs".into(),
+                    self.links(Kind::Organisation, &a.cofinanceurs),
+                );
+                v.insert(
                     "instructeur_org".into(),
                     self.opt_link(Kind::Organisation, &a.instructeur),
                 );
@@ -193,7 +199,12 @@ impl Ctx<'_> {
                 v.insert("remplace".into(), self.links(Kind::Aide, replaced));
             }
             Body::Logement(l) => {
-                v.insert("commune".into(), self.commune(&l.commune_insee));
+                v.insert(
+                    "commune".into(),
+                    l.commune_insee
+                        .as_deref()
+                        .map_or(Json::Null, |c| self.commune(c)),
+                );
                 v.insert(
                     "loyer_fr".into(),
                     json!(l.loyer_mensuel_eur.map(format::euros)),

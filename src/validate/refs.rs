@@ -97,6 +97,9 @@ fn references(body: &Body) -> Vec<(String, Kind, &str)> {
     match body {
         Body::Aide(a) => {
             refs.push(("financeur".into(), Kind::Organisation, a.financeur.as_str()));
+            for (i, o) in a.cofinanceurs.iter().enumerate() {
+                refs.push((format!("cofinanceurs.{i}"), Kind::Organisation, o));
+            }
             one("instructeur", Kind::Organisation, &a.instructeur, &mut refs);
             one("contact", Kind::Organisation, &a.contact, &mut refs);
             one("remplace_par", Kind::Aide, &a.remplace_par, &mut refs);
@@ -383,6 +386,13 @@ fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&
             }
         }
         Body::Logement(l) => {
+            if l.commune_insee.is_none() && statut != Statut::Brouillon {
+                at.error(
+                    "commune_insee",
+                    "commune manquante",
+                    "un logement publié indique sa commune (code INSEE) ; laissez la fiche en brouillon tant qu'elle est inconnue",
+                );
+            }
             for (i, p) in l.photos.iter().enumerate() {
                 check_image(at, &format!("photos.{i}"), p, statics);
             }
