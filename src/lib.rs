@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod diag;
+pub mod guide;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -117,15 +118,25 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
     };
     let static_root = opts.root.join("content").join("static");
     let index = render::views::Index::new(&site);
+    let edition = edition_date(&site);
+    let guide = {
+        let ctx = render::views::Ctx {
+            site: &site,
+            urls: &urls,
+            index: &index,
+        };
+        guide::build(&site, &ctx, &theme.strings, edition)
+    };
     let input = render::RenderInput {
         site: &site,
         urls: &urls,
         theme: &theme,
         plan: &plan,
-        edition: edition_date(&site),
+        edition,
         inject: &opts.inject,
         static_root: &static_root,
         index: &index,
+        guide: &guide,
     };
     match render::render(&input, &mut tera, &mut diags) {
         Some(output) => {

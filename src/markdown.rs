@@ -90,6 +90,17 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
     out
 }
 
+/// Renders trusted Markdown that has no internal links (the territory
+/// credits), with headings shifted under the page's own sections.
+pub fn render_plain(source: &str) -> String {
+    let settings = Settings {
+        resolve: &|_| Err(String::new()),
+        allow_html: false,
+        heading_shift: 1,
+    };
+    render(source, &settings).html
+}
+
 fn rewrite_link(
     dest: &str,
     range: &Range<usize>,

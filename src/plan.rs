@@ -22,6 +22,8 @@ pub enum Target {
     Commune(String),
     /// Index in `site.pages`.
     Page(usize),
+    /// The one-page printable guide.
+    Guide,
     NotFound,
     Sitemap,
     Robots,
@@ -39,6 +41,9 @@ pub struct Item {
     pub page: Option<String>,
     pub target: Target,
 }
+
+/// Where the printable guide goes.
+pub const GUIDE_PATH: &str = "guide/";
 
 /// Where theme assets go in the output.
 pub const ASSETS_DIR: &str = "assets/";
@@ -70,6 +75,7 @@ pub fn plan(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Item> {
     for stade in Stade::ALL {
         page(profile_path(stade), Target::Profile(stade), &mut items);
     }
+    page(GUIDE_PATH.to_string(), Target::Guide, &mut items);
     let communes = communes_with_records(site);
     if !communes.is_empty() {
         page(url::COMMUNES_PATH.to_string(), Target::Communes, &mut items);

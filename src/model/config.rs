@@ -37,6 +37,9 @@ pub struct SiteConfig {
     /// Autoriser le HTML brut dans le Markdown (sinon il est neutralisé).
     #[serde(default)]
     pub html_brut_autorise: bool,
+    /// Le guide imprimable (page /guide/ et PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<GuideConfig>,
     /// Au-delà de ce nombre de mois sans vérification, une fiche produit un avertissement.
     #[serde(default = "default_fraicheur")]
     pub fraicheur_mois: u32,
@@ -100,4 +103,63 @@ pub struct LienNavigation {
 pub struct Licence {
     pub nom: String,
     pub url: String,
+}
+
+/// Réglages du guide imprimable.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuideConfig {
+    /// Titre du guide ; par défaut le titre du site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub titre: Option<String>,
+    /// Nom du fichier PDF (par exemple guide-installation-seine-et-marne.pdf).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fichier_pdf: Option<String>,
+    /// Page d'introduction (chemin dans content/pages, par exemple index.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    /// Page qui explique le zonage (par exemple zonage.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zonage: Option<String>,
+    /// Page des crédits et licences (par exemple credits-licences.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<String>,
+    /// Ordre des parties ; par défaut : couverture, sommaire, introduction, aides, aides_closes, stages, logements, atouts, evenements, contacts, zonage, credits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<PartieGuide>,
+}
+
+/// Une partie du guide imprimable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartieGuide {
+    Couverture,
+    Sommaire,
+    Introduction,
+    Aides,
+    AidesCloses,
+    Stages,
+    Logements,
+    Atouts,
+    Evenements,
+    Contacts,
+    Zonage,
+    Credits,
+}
+
+impl PartieGuide {
+    pub const DEFAULT_ORDER: [PartieGuide; 12] = [
+        PartieGuide::Couverture,
+        PartieGuide::Sommaire,
+        PartieGuide::Introduction,
+        PartieGuide::Aides,
+        PartieGuide::AidesCloses,
+        PartieGuide::Stages,
+        PartieGuide::Logements,
+        PartieGuide::Atouts,
+        PartieGuide::Evenements,
+        PartieGuide::Contacts,
+        PartieGuide::Zonage,
+        PartieGuide::Credits,
+    ];
 }

@@ -39,6 +39,8 @@ pub struct RenderInput<'a> {
     pub static_root: &'a std::path::Path,
     /// Reverse links between records, built once.
     pub index: &'a views::Index,
+    /// The printable guide's structure, built once.
+    pub guide: &'a crate::guide::Guide,
 }
 
 /// Compiles the theme's templates; syntax errors are located in their file.
@@ -174,6 +176,7 @@ fn global(input: &RenderInput) -> Json {
         "navigation": nav,
         "pied_de_page": footer,
         "listes": lists,
+        "guide_url": urls.to(crate::plan::GUIDE_PATH),
         "assets": assets,
         "edition_fr": format::date(input.edition),
         "edition": input.edition.to_string(),
@@ -248,18 +251,36 @@ fn render_item(input: &RenderInput, tera: &Tera, item: &Item) -> Result<Vec<u8>,
         }
         _ => {}
     }
+    if item.target == Target::Guide {
+        let mut ctx = Context::new();
+        ctx.insert("guide", input.guide);
+        ctx.insert(
+            "page",
+            &json!({ "url": input.urls.to(crate::plan::GUIDE_PATH) }),
+        );
+        let html = tera
+            .render("guide.html", &ctx)
+            .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
+        let html = crate::guide::localise_links(&html, input.site, input.urls, input.guide);
+        return Ok(inject(html, input.inject).into_bytes());
+    }
     let (template, context) = pages::context(input, item);
-    let mut html = tera
+    let html = tera
         .render(
             &template,
             &Context::from_serialize(&context).unwrap_or_default(),
         )
         .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
-    if !input.inject.before_body_end.is_empty() {
+    Ok(inject(html, input.inject).into_bytes())
+}
+
+/// Adds the dev server's markup (if any) before `</body>`.
+fn inject(mut html: String, inject: &Inject) -> String {
+    if !inject.before_body_end.is_empty() {
         match html.rfind("</body>") {
-            Some(i) => html.insert_str(i, &input.inject.before_body_end),
-            None => html.push_str(&input.inject.before_body_end),
+            Some(i) => html.insert_str(i, &inject.before_body_end),
+            None => html.push_str(&inject.before_body_end),
         }
     }
-    Ok(html.into_bytes())
+    html
 }

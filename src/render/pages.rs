@@ -98,20 +98,11 @@ fn credits(input: &RenderInput, path: &str) -> Json {
                 .site
                 .territoire_credits
                 .as_deref()
-                .map(render_plain_markdown)
+                .map(crate::markdown::render_plain)
         )
     } else {
         Json::Null
     }
-}
-
-fn render_plain_markdown(md: &str) -> String {
-    let settings = crate::markdown::Settings {
-        resolve: &|_| Err(String::new()),
-        allow_html: false,
-        heading_shift: 1,
-    };
-    crate::markdown::render(md, &settings).html
 }
 
 fn profiles(input: &RenderInput) -> Vec<Json> {

@@ -47,7 +47,7 @@ test('axe-core reports no violation on each kind of page', async () => {
   const axe = readFileSync(join(repo, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   const pages = ['', 'aides/', 'aides/profil/interne/', firstRecord('aides'), firstRecord('stages'), firstRecord('organisations'),
     firstRecord('atouts'), firstRecord('evenements'), 'communes/', 'mentions-legales/', 'accessibilite/',
-    'donnees-personnelles/', 'credits-licences/', 'zonage/', '404.html'];
+    'donnees-personnelles/', 'credits-licences/', 'zonage/', 'guide/', '404.html'];
   const page = await browser.newPage();
   const problems = [];
   for (const path of pages) {

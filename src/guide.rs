@@ -1,0 +1,364 @@
+//! The printable guide: one structure built from the model, rendered twice
+//! (the one-page HTML guide and the PDF). Never a second copy of content.
+//!
+//! The structure is plain JSON-ready data: parts in order, aids grouped by
+//! who they are for (each published aid exactly once), closed schemes in a
+//! table, and every record reachable by an anchor inside the guide.
+
+use serde::Serialize;
+use serde_json::{Value as Json, json};
+
+use crate::model::common::{Profession, Stade};
+use crate::model::config::{GuideConfig, PartieGuide};
+use crate::model::{Body, Kind, Record, Site, Statut};
+use crate::render::format;
+use crate::render::views::Ctx;
+
+/// The anchor of a record inside the guide (`aide-cesp`).
+pub fn anchor(kind: Kind, id: &str) -> String {
+    format!("{}-{id}", kind.key())
+}
+
+/// The anchor prefix of a page inside the guide (`page-zonage`).
+pub fn page_anchor(path: &str) -> String {
+    format!("page-{}", slug::slugify(path.trim_end_matches(".md")))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Guide {
+    pub titre: String,
+    pub sous_titre: Option<String>,
+    pub departement: String,
+    pub editeur: String,
+    pub edition_fr: String,
+    pub edition: String,
+    pub licence: Json,
+    pub fichier_pdf: String,
+    /// The parts, in reading order.
+    pub parties: Vec<Partie>,
+}
+
+/// One part of the guide. `kind` says what it holds.
+#[derive(Debug, Serialize)]
+pub struct Partie {
+    pub kind: PartieGuide,
+    /// Anchor of the part (`partie-aides`).
+    pub ancre: String,
+    /// Title, from the translation file or the page.
+    pub titre: String,
+    /// For `aides`: the groups, each with its aids.
+    pub groupes: Vec<Groupe>,
+    /// For record parts (stages, logements…), the records' views.
+    pub fiches: Vec<Json>,
+    /// For `aides_closes`: one row per closed or suspended scheme.
+    pub lignes: Vec<Json>,
+    /// For page parts: the page (title, HTML, Markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<Json>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Groupe {
+    pub cle: String,
+    pub ancre: String,
+    pub titre: String,
+    pub aides: Vec<Json>,
+}
+
+/// Which group an aid belongs to: the earliest stage of the career it
+/// serves; installed professionals are grouped by their profession.
+fn group_of(stades: &[Stade], beneficiaires: &[Profession]) -> String {
+    if stades.contains(&Stade::Etudiant) {
+        return "etudiants".into();
+    }
+    if stades.contains(&Stade::Interne) || stades.contains(&Stade::DocteurJunior) {
+        return "internes".into();
+    }
+    let structure = stades.contains(&Stade::Structure)
+        || beneficiaires
+            .iter()
+            .all(|p| matches!(p, Profession::Collectivite | Profession::Structure));
+    if structure {
+        return "structures".into();
+    }
+    let first = beneficiaires
+        .iter()
+        .find(|p| !matches!(p, Profession::Collectivite | Profession::Structure))
+        .and_then(|p| {
+            serde_json::to_value(p)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+        })
+        .unwrap_or_else(|| "autres".into());
+    format!("professionnels-{first}")
+}
+
+/// Builds the guide. `t` is the theme's strings (titles of parts and groups).
+pub fn build(site: &Site, ctx: &Ctx, t: &Json, edition: jiff::civil::Date) -> Guide {
+    let config = site.config.guide.clone().unwrap_or_default();
+    let title = |key: &str| {
+        t.get("guide")
+            .and_then(|g| g.get(key))
+            .and_then(Json::as_str)
+            .unwrap_or(key)
+            .to_string()
+    };
+    let mut parties = Vec::new();
+    for kind in config.ordre() {
+        let ancre = format!(
+            "partie-{}",
+            serde_json::to_value(kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+                .replace('_', "-")
+        );
+        let mut partie = Partie {
+            kind,
+            ancre,
+            titre: title(&format!("{kind:?}").to_lowercase()),
+            groupes: Vec::new(),
+            fiches: Vec::new(),
+            lignes: Vec::new(),
+            page: None,
+        };
+        match kind {
+            PartieGuide::Couverture | PartieGuide::Sommaire => {}
+            PartieGuide::Introduction | PartieGuide::Zonage | PartieGuide::Credits => {
+                let path = match kind {
+                    PartieGuide::Introduction => config.introduction.as_deref(),
+                    PartieGuide::Zonage => config.zonage.as_deref(),
+                    _ => config.credits.as_deref(),
+                };
+                let Some(page) = path.and_then(|p| site.pages.iter().find(|pg| pg.path == p))
+                else {
+                    continue;
+                };
+                partie.titre = page.meta.titre.clone();
+                let prefix = page_anchor(&page.path);
+                let mut html = prefix_ids(&page.html, &prefix);
+                if kind == PartieGuide::Credits
+                    && let Some(c) = &site.territoire_credits
+                {
+                    html.push_str(&crate::markdown::render_plain(c));
+                }
+                partie.ancre = prefix;
+                partie.page = Some(json!({
+                    "titre": page.meta.titre,
+                    "html": html,
+                    "markdown": page.markdown,
+                    "chemin": page.path,
+                }));
+            }
+            PartieGuide::Aides => {
+                let mut groups: Vec<Groupe> = Vec::new();
+                for r in site.of_kind(Kind::Aide).filter(|r| in_guide(r)) {
+                    let Body::Aide(a) = &r.body else { continue };
+                    let cle = group_of(&a.stade, &a.beneficiaires);
+                    let idx = match groups.iter().position(|g| g.cle == cle) {
+                        Some(i) => i,
+                        None => {
+                            let titre = match cle.strip_prefix("professionnels-") {
+                                Some(prof) => format!(
+                                    "{} : {}",
+                                    title("professionnels"),
+                                    t.get("profession")
+                                        .and_then(|p| p.get(prof))
+                                        .and_then(Json::as_str)
+                                        .unwrap_or(prof)
+                                ),
+                                None => title(&cle),
+                            };
+                            groups.push(Groupe {
+                                ancre: format!("groupe-{cle}"),
+                                cle: cle.clone(),
+                                titre,
+                                aides: Vec::new(),
+                            });
+                            groups.len() - 1
+                        }
+                    };
+                    groups[idx].aides.push(guide_view(ctx, r));
+                }
+                groups.sort_by_key(|g| group_rank(&g.cle));
+                partie.groupes = groups;
+            }
+            PartieGuide::AidesCloses => {
+                partie.lignes = site
+                    .of_kind(Kind::Aide)
+                    .filter(|r| r.body.meta().statut == Statut::Archive)
+                    .map(|r| {
+                        let Body::Aide(a) = &r.body else { return Json::Null };
+                        let next = a.remplace_par.as_deref().and_then(|n| site.get(Kind::Aide, n)).map(|n| {
+                            json!({ "titre": n.body.title(), "ancre": anchor(Kind::Aide, &n.id), "dans_le_guide": in_guide(n) })
+                        });
+                        json!({
+                            "titre": r.body.title(),
+                            "ancre": anchor(Kind::Aide, &r.id),
+                            "date_cloture_fr": a.date_cloture.map(format::date),
+                            "remplace_par": next,
+                        })
+                    })
+                    .collect();
+                if partie.lignes.is_empty() {
+                    continue;
+                }
+            }
+            PartieGuide::Stages
+            | PartieGuide::Logements
+            | PartieGuide::Atouts
+            | PartieGuide::Evenements
+            | PartieGuide::Contacts => {
+                let kind_of = match kind {
+                    PartieGuide::Stages => Kind::Stage,
+                    PartieGuide::Logements => Kind::Logement,
+                    PartieGuide::Atouts => Kind::Atout,
+                    PartieGuide::Evenements => Kind::Evenement,
+                    _ => Kind::Organisation,
+                };
+                partie.fiches = site
+                    .of_kind(kind_of)
+                    .filter(|r| in_guide(r))
+                    .map(|r| guide_view(ctx, r))
+                    .collect();
+                if partie.fiches.is_empty() && kind != PartieGuide::Logements {
+                    continue;
+                }
+            }
+        }
+        parties.push(partie);
+    }
+    Guide {
+        titre: config
+            .titre
+            .clone()
+            .unwrap_or_else(|| site.config.titre.clone()),
+        sous_titre: site.config.sous_titre.clone(),
+        departement: site.config.departement.nom.clone(),
+        editeur: site.config.editeur.nom.clone(),
+        edition_fr: format::date(edition),
+        edition: edition.to_string(),
+        licence: json!(site.config.licence_donnees),
+        fichier_pdf: config.fichier_pdf_or_default(&site.config.departement.nom),
+        parties,
+    }
+}
+
+/// Records shown in the guide: published or suspended (marked), never
+/// drafts; closed aids appear only in the closed-schemes table.
+fn in_guide(r: &Record) -> bool {
+    matches!(r.body.meta().statut, Statut::Publie | Statut::Suspendu)
+}
+
+fn group_rank(cle: &str) -> (u8, String) {
+    match cle {
+        "etudiants" => (0, String::new()),
+        "internes" => (1, String::new()),
+        "structures" => (3, String::new()),
+        other => (2, other.to_string()),
+    }
+}
+
+/// A record's view with its guide anchor, and internal links pointing
+/// inside the guide.
+fn guide_view(ctx: &Ctx, r: &Record) -> Json {
+    let mut v = ctx.record(r);
+    v["ancre"] = json!(anchor(r.kind, &r.id));
+    // In the guide a record is an `h4` under its part and group: its own
+    // Markdown headings (`h3`…) move two levels down to keep the outline.
+    if let Some(Json::Object(html)) = v.get_mut("html") {
+        for field in html.values_mut() {
+            if let Json::String(s) = field {
+                *s = demote_headings(s, 2);
+            }
+        }
+    }
+    v
+}
+
+fn demote_headings(html: &str, by: u8) -> String {
+    let mut out = html.to_string();
+    for level in (2..=6u8).rev() {
+        let to = (level + by).min(6);
+        out = out
+            .replace(&format!("<h{level}"), &format!("<h{to}"))
+            .replace(&format!("</h{level}>"), &format!("</h{to}>"));
+    }
+    out
+}
+
+/// Prefixes every `id="x"` and local `href="#x"` of a page's HTML, so pages
+/// put side by side in the guide never share an id (footnotes `#1`, headings).
+pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}-"))
+        .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
+}
+
+/// Turns links to pages and records that the guide contains into anchors
+/// inside it (`/guide/aides/cesp/` → `#aide-cesp`), as mdBook's print page
+/// does; other site links become absolute so they work from a printout.
+pub fn localise_links(html: &str, site: &Site, urls: &crate::url::Urls, guide: &Guide) -> String {
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for partie in &guide.parties {
+        for f in partie
+            .fiches
+            .iter()
+            .chain(partie.groupes.iter().flat_map(|g| g.aides.iter()))
+        {
+            if let (Some(url), Some(a)) = (
+                f.get("url").and_then(Json::as_str),
+                f.get("ancre").and_then(Json::as_str),
+            ) {
+                targets.push((url.to_string(), a.to_string()));
+            }
+        }
+        if let Some(page) = &partie.page
+            && let Some(path) = page.get("chemin").and_then(Json::as_str)
+        {
+            targets.push((urls.page(path), partie.ancre.clone()));
+        }
+    }
+    for r in site
+        .of_kind(Kind::Aide)
+        .filter(|r| r.body.meta().statut == Statut::Archive)
+    {
+        targets.push((urls.record(Kind::Aide, &r.id), anchor(Kind::Aide, &r.id)));
+    }
+    // Longest URLs first, so `/aides/x/` is not taken for `/aides/`.
+    targets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    let mut out = html.to_string();
+    for (url, anchor) in targets {
+        out = out.replace(
+            &format!("<a href=\"{url}\""),
+            &format!("<a href=\"#{anchor}\""),
+        );
+        out = out.replace(
+            &format!("<a href=\"{url}#"),
+            &format!("<a href=\"#{anchor}-"),
+        );
+    }
+    // Remaining links to the site become absolute addresses, readable on
+    // paper; the guide's own assets (`<link href>`) stay local.
+    let base = urls.base_path();
+    out.replace(
+        &format!("<a href=\"{base}"),
+        &format!("<a href=\"{}", urls.absolute("")),
+    )
+}
+
+impl GuideConfig {
+    /// The parts, in the order of site.yaml or the default order.
+    pub fn ordre(&self) -> Vec<PartieGuide> {
+        if self.parties.is_empty() {
+            PartieGuide::DEFAULT_ORDER.to_vec()
+        } else {
+            self.parties.clone()
+        }
+    }
+
+    pub fn fichier_pdf_or_default(&self, departement: &str) -> String {
+        self.fichier_pdf
+            .clone()
+            .unwrap_or_else(|| format!("guide-installation-{}.pdf", slug::slugify(departement)))
+    }
+}
