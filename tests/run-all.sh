@@ -18,6 +18,6 @@ fi
 if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules ]; then
   npm ci --no-audit --no-fund
 fi
-cargo test --locked
-cargo build --locked --release
+cargo test --locked --release
+cargo build --locked --release  # the binary the front-end tests drive
 VITRINE_BIN="$PWD/target/release/vitrine" npm test
