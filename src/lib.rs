@@ -19,6 +19,7 @@ pub mod model;
 pub mod plan;
 pub mod reference;
 pub mod render;
+pub mod serve;
 pub mod theme;
 pub mod url;
 pub mod validate;

@@ -51,6 +51,23 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Sert le site sur cet ordinateur et le met à jour à chaque enregistrement (pour relire ses modifications).
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Port d'écoute ; s'il est pris, les 10 suivants sont essayés (0 : un port libre au hasard).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Adresse d'écoute ; 127.0.0.1 par défaut. Une autre adresse ouvre le site aux autres machines du réseau.
+        #[arg(long, value_name = "ADRESSE")]
+        bind: Option<std::net::IpAddr>,
+        /// Ouvrir le site dans le navigateur.
+        #[arg(long)]
+        open: bool,
+        /// Relire les fichiers régulièrement au lieu d'attendre les notifications du système (disques réseau, WSL).
+        #[arg(long)]
+        poll: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +75,30 @@ fn main() -> ExitCode {
     let start = Instant::now();
     let color = std::io::stderr().is_terminal();
     let (common, output, base_url) = match cli.command {
+        Command::Serve {
+            common,
+            port,
+            bind,
+            open,
+            poll,
+        } => {
+            let config = vitrine::serve::Config {
+                root: common.root,
+                port,
+                bind,
+                open,
+                poll,
+                drafts: common.drafts,
+                today: common.today,
+            };
+            return match vitrine::serve::run(&config) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("vitrine : {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::Build {
             common,
             output,

@@ -1,0 +1,194 @@
+//! What the server holds between builds: the last good site, the current
+//! error if the latest build failed, and how two good builds differ.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::Failed;
+use crate::diag::{self, Diagnostics, Severity};
+use crate::render::Output;
+
+/// A build that succeeded, as served. `build` names it for the pages: a page
+/// whose build differs from the server's current one is stale.
+pub(crate) struct Good {
+    pub output: Output,
+    pub build: String,
+}
+
+/// The latest build failed: the diagnostics as JSON for the overlay, and as
+/// the terminal prints them for the error page.
+pub(crate) struct Broken {
+    pub json: String,
+    pub text: String,
+}
+
+/// Swapped as a whole under a lock. A failed build sets `broken` and never
+/// touches `good`, so the last good site stays served.
+#[derive(Default)]
+pub(crate) struct State {
+    pub good: Option<Arc<Good>>,
+    pub broken: Option<Arc<Broken>>,
+}
+
+/// How a new good build differs from the one served.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// Byte-identical output: nothing to tell the pages.
+    Same,
+    /// Only these stylesheets changed (and, in HTML, only their `?v=`): the
+    /// pages can swap their stylesheets without reloading.
+    Css(Vec<String>),
+    /// Anything else: the pages reload.
+    Full,
+}
+
+pub(crate) fn classify(old: &Output, new: &Output) -> Change {
+    if old.len() != new.len() || old.keys().zip(new.keys()).any(|(a, b)| a != b) {
+        return Change::Full;
+    }
+    let mut css = Vec::new();
+    let mut html_versions_only = false;
+    for (path, bytes) in new {
+        let before = &old[path];
+        if before == bytes {
+            continue;
+        }
+        if path.ends_with(".css") {
+            css.push(path.clone());
+        } else if path.ends_with(".html") && strip_css_versions(before) == strip_css_versions(bytes)
+        {
+            html_versions_only = true;
+        } else {
+            return Change::Full;
+        }
+    }
+    match (css.is_empty(), html_versions_only) {
+        (true, false) => Change::Same,
+        (true, true) => Change::Full,
+        (false, _) => Change::Css(css),
+    }
+}
+
+/// The HTML without the cache-busting `?v=…` that follows `.css` in asset
+/// URLs: a stylesheet edit changes it on every page, and nothing else.
+fn strip_css_versions(html: &[u8]) -> Vec<u8> {
+    const NEEDLE: &[u8] = b".css?v=";
+    let mut out = Vec::with_capacity(html.len());
+    let mut i = 0;
+    while i < html.len() {
+        if html[i..].starts_with(NEEDLE) {
+            out.extend_from_slice(b".css");
+            i += NEEDLE.len();
+            while i < html.len() && html[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+        } else {
+            out.push(html[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Payload<'a> {
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<Item<'a>>,
+}
+
+/// One diagnostic for the overlay: its fields for the headline, and `text`,
+/// exactly what the terminal prints for it (snippet and `aide:` included).
+#[derive(Serialize)]
+struct Item<'a> {
+    severity: Severity,
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    location: String,
+    field: Option<&'a str>,
+    message: &'a str,
+    help: Option<&'a str>,
+    text: String,
+}
+
+impl Broken {
+    pub fn new(failed: &Failed) -> Broken {
+        let diagnostics = failed
+            .diags
+            .sorted()
+            .into_iter()
+            .map(|d| {
+                let mut one = Diagnostics::default();
+                one.push(d.clone());
+                Item {
+                    severity: d.severity,
+                    file: &d.file,
+                    line: d.span.as_ref().map(|s| s.line),
+                    column: d.span.as_ref().map(|s| s.column),
+                    location: d.location(),
+                    field: d.field.as_deref(),
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                    text: diag::render(&one, &failed.sources, false)
+                        .trim_end()
+                        .to_string(),
+                }
+            })
+            .collect();
+        let payload = Payload {
+            errors: failed.diags.error_count(),
+            warnings: failed.diags.warning_count(),
+            diagnostics,
+        };
+        Broken {
+            json: serde_json::to_string(&payload).unwrap_or_else(|_| "{}".into()),
+            text: diag::render(&failed.diags, &failed.sources, false),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        files
+            .iter()
+            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn a_stylesheet_edit_is_a_css_change() {
+        let old = output(&[
+            ("assets/vitrine.css", "a{}"),
+            ("index.html", "<link href=\"/assets/vitrine.css?v=1a2b\">x"),
+        ]);
+        let new = output(&[
+            ("assets/vitrine.css", "a{color:red}"),
+            ("index.html", "<link href=\"/assets/vitrine.css?v=9f8e\">x"),
+        ]);
+        assert_eq!(
+            classify(&old, &new),
+            Change::Css(vec!["assets/vitrine.css".into()])
+        );
+    }
+
+    #[test]
+    fn any_other_difference_is_a_full_reload() {
+        let old = output(&[("assets/vitrine.css", "a{}"), ("index.html", "x")]);
+        assert_eq!(classify(&old, &old.clone()), Change::Same);
+        let text = output(&[("assets/vitrine.css", "a{}"), ("index.html", "y")]);
+        assert_eq!(classify(&old, &text), Change::Full);
+        let both = output(&[("assets/vitrine.css", "b{}"), ("index.html", "y")]);
+        assert_eq!(classify(&old, &both), Change::Full);
+        let added = output(&[
+            ("assets/vitrine.css", "a{}"),
+            ("index.html", "x"),
+            ("b/index.html", "x"),
+        ]);
+        assert_eq!(classify(&old, &added), Change::Full);
+    }
+}
