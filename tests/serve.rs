@@ -1,0 +1,599 @@
+//! `vitrine serve`, end to end through the real binary: pages, safety, live
+//! reload, errors and recovery. Each test runs its own server on a port the
+//! system picks (`--port 0`) in a temporary copy of the `mini` fixture.
+//! Timeouts are generous and only bound the waits: nothing asserts on time.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(15);
+const RECORD: &str = "content/aides/prime-installation.yaml";
+const PAGE: &str = "/aides/prime-installation/";
+const TITLE: &str = "Percevoir une aide à la première installation";
+
+/// A running `vitrine serve`, killed on drop.
+struct Served {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Served {
+    fn start(root: &Path, extra: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .arg("serve")
+            .arg("--root")
+            .arg(root)
+            .args(["--today", "2026-11-24"])
+            .args(if extra.contains(&"--port") {
+                &[][..]
+            } else {
+                &["--port", "0"][..]
+            })
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("vitrine serve starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let (tx, rx) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut served = Served {
+            child,
+            port: 0,
+            stderr,
+        };
+        let line = rx
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("no URL printed; stderr:\n{}", served.stderr()));
+        let port = line
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no URL in {line:?}"));
+        served.port = port;
+        served
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        self.raw("GET", path, &self.host())
+    }
+
+    fn raw(&self, method: &str, path: &str, host: &str) -> Reply {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut bytes = Vec::new();
+        let _ = s.read_to_end(&mut bytes);
+        Reply::parse(&bytes)
+    }
+
+    fn events(&self) -> Events {
+        Events::connect(self.port)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn parse(bytes: &[u8]) -> Reply {
+        let text = String::from_utf8_lossy(bytes);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split(' ').nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Reply {
+            status,
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v)
+    }
+}
+
+/// An event-stream client: `(event, data)` pairs arrive on a channel.
+struct Events {
+    rx: Receiver<(String, String)>,
+}
+
+impl Events {
+    fn connect(port: u16) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET /__vitrine/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(s).lines().map_while(Result::ok);
+            let status = lines.next().unwrap_or_default();
+            assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+            let head: Vec<String> = lines.by_ref().take_while(|l| !l.is_empty()).collect();
+            assert!(
+                head.iter()
+                    .any(|h| h
+                        .eq_ignore_ascii_case("content-type: text/event-stream; charset=utf-8")),
+                "{head:?}"
+            );
+            let (mut event, mut data) = (String::new(), Vec::new());
+            for line in lines {
+                if line.is_empty() {
+                    if !event.is_empty() && tx.send((event.clone(), data.join("\n"))).is_err() {
+                        return;
+                    }
+                    event.clear();
+                    data.clear();
+                } else if let Some(e) = line.strip_prefix("event: ") {
+                    event = e.to_string();
+                } else if let Some(d) = line.strip_prefix("data: ") {
+                    data.push(d.to_string());
+                }
+            }
+        });
+        Events { rx }
+    }
+
+    /// The data of the next `name` event, skipping others.
+    fn next(&self, name: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok((event, data)) if event == name => return data,
+                Ok(_) => {}
+                Err(e) => panic!("no `{name}` event: {e:?}"),
+            }
+        }
+    }
+
+    /// Any event arriving within `window`, which should not happen.
+    fn unexpected(&self, window: Duration) -> Option<(String, String)> {
+        match self.rx.recv_timeout(window) {
+            Ok(e) => Some(e),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => panic!("stream closed"),
+        }
+    }
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {file}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Saves like vim or an atomic writer: a temporary file renamed over.
+fn save_by_rename(path: &Path, text: &str) {
+    let tmp: PathBuf = path.with_extension("yaml.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+#[test]
+fn serves_pages_types_redirects_and_the_404_page() {
+    let site = common::mini_site();
+    let s = Served::start(site.path(), &[]);
+    let home = s.get("/");
+    assert_eq!(home.status, 200, "{home:?}");
+    assert_eq!(home.header("content-type"), "text/html; charset=utf-8");
+    assert!(
+        home.body
+            .contains("<script src=\"/__vitrine/client.js\" data-build=\"")
+    );
+    // Links point at the local server, whatever site.yaml's url_base says.
+    assert!(home.body.contains(&format!("http://{}/", s.host())));
+
+    let css = common::attr_values(&home.body, "href")
+        .into_iter()
+        .find(|h| h.contains(".css"))
+        .unwrap()
+        .to_string();
+    let sheet = s.get(&css);
+    assert_eq!(sheet.status, 200);
+    assert_eq!(sheet.header("content-type"), "text/css; charset=utf-8");
+    let svg = s.get("/images/foret.svg");
+    assert_eq!(
+        (svg.status, svg.header("content-type")),
+        (200, "image/svg+xml")
+    );
+    let script = s.get("/__vitrine/client.js");
+    assert_eq!(
+        script.header("content-type"),
+        "text/javascript; charset=utf-8"
+    );
+    assert!(script.body.contains("EventSource('/__vitrine/events')"));
+
+    let page = s.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(TITLE));
+    let dir = s.get("/aides");
+    assert_eq!((dir.status, dir.header("location")), (302, "/aides/"));
+
+    let missing = s.get("/aides/inexistante/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("content-type"), "text/html; charset=utf-8");
+    let site_404 = s.get("/404.html");
+    assert_eq!(site_404.status, 200);
+    let start = site_404.body.find("<main").unwrap();
+    let end = site_404.body.find("</main>").unwrap();
+    assert!(missing.body.contains(&site_404.body[start..end]));
+
+    let head = s.raw("HEAD", "/", &s.host());
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+    assert_eq!(s.raw("POST", "/", &s.host()).status, 405);
+}
+
+#[test]
+fn the_reload_script_is_never_in_a_build() {
+    let site = common::mini_site();
+    let built = vitrine::build(&common::options(site.path())).ok().unwrap();
+    for (path, bytes) in &built.output {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("__vitrine"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn paths_escaping_the_site_are_refused() {
+    let site = common::mini_site();
+    std::fs::write(site.path().join("secret.txt"), "SECRET-ON-DISK").unwrap();
+    let s = Served::start(site.path(), &[]);
+    for path in [
+        "/../secret.txt",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        "/aides/..%2f..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/aides\\..\\..\\secret.txt",
+        "//etc/passwd",
+        "//secret.txt",
+        "/%00",
+        "/index.html%00.css",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/./secret.txt",
+        "/secret.txt",
+        "/content/site.yaml",
+        "/etc/passwd",
+        "http://127.0.0.1/../secret.txt",
+    ] {
+        let reply = s.get(path);
+        assert!(
+            matches!(reply.status, 400 | 404),
+            "{path}: {}",
+            reply.status
+        );
+        assert!(!reply.body.contains("SECRET-ON-DISK"), "{path}");
+        assert!(!reply.body.contains("root:"), "{path}");
+        assert!(!reply.body.contains("url_base"), "{path}");
+    }
+}
+
+#[test]
+fn a_foreign_host_header_is_refused() {
+    let site = common::mini_site();
+    let s = Served::start(site.path(), &[]);
+    let port = s.port;
+    assert_eq!(s.raw("GET", "/", &format!("localhost:{port}")).status, 200);
+    for host in [
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        "127.0.0.1".to_string(),
+        String::new(),
+    ] {
+        assert_eq!(s.raw("GET", "/", &host).status, 403, "{host:?}");
+    }
+    assert_eq!(
+        s.raw("GET", "/__vitrine/events", "evil.example").status,
+        403
+    );
+}
+
+#[test]
+fn an_edit_reloads_an_error_shows_and_a_fix_recovers() {
+    let site = common::mini_site();
+    let root = site.path();
+    let s = Served::start(root, &[]);
+    let events = s.events();
+    let first = events.next("hello");
+
+    edit(root, RECORD, TITLE, "Nouveau titre de l'aide");
+    let reload = events.next("reload");
+    assert_ne!(reload, first);
+    let page = s.get(PAGE);
+    assert!(page.body.contains("Nouveau titre de l"));
+    assert!(!page.body.contains("vitrine-erreurs"));
+
+    edit(root, RECORD, "titre: Nouveau", "titre: \"Nouveau");
+    let error = events.next("error");
+    assert!(
+        error.contains("\"file\":\"content/aides/prime-installation.yaml\""),
+        "{error}"
+    );
+    assert!(error.contains("\"line\":1"), "{error}");
+    assert!(error.contains("\"text\":\"erreur: "), "{error}");
+    // The last good page is still served, with the errors for the overlay.
+    let page = s.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Nouveau titre de l"), "last good page");
+    assert!(
+        page.body
+            .contains("<script type=\"application/json\" id=\"vitrine-erreurs\">")
+    );
+    assert!(
+        page.body
+            .contains("content/aides/prime-installation.yaml:1:")
+    );
+    let state = s.get("/__vitrine/state");
+    assert!(state.body.contains("prime-installation.yaml"));
+    // The terminal shows the same diagnostic.
+    assert!(
+        s.stderr()
+            .contains("--> content/aides/prime-installation.yaml:1:")
+    );
+    // A page opened now learns of the error as soon as it connects.
+    let late = s.events();
+    late.next("hello");
+    assert!(late.next("error").contains("prime-installation.yaml"));
+
+    edit(root, RECORD, "titre: \"Nouveau", "titre: Titre corrigé");
+    events.next("reload");
+    let page = s.get(PAGE);
+    assert!(page.body.contains("Titre corrigé"));
+    assert!(!page.body.contains("vitrine-erreurs"));
+    assert_eq!(s.get("/__vitrine/state").body, "null");
+}
+
+#[test]
+fn a_stylesheet_edit_swaps_styles_without_reload() {
+    let site = common::mini_site();
+    let root = site.path();
+    let theme = root.join("themes/essai/static");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(theme.join("vitrine.css"), "body { color: #111; }\n").unwrap();
+    let config = root.join("content/site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}theme: essai\n")).unwrap();
+    let s = Served::start(root, &[]);
+    let before = s.get("/").body;
+    let events = s.events();
+    events.next("hello");
+
+    std::fs::write(theme.join("vitrine.css"), "body { color: #222; }\n").unwrap();
+    let css = events.next("css");
+    assert!(css.contains("\"files\":[\"assets/vitrine.css\"]"), "{css}");
+    let after = s.get("/").body;
+    assert_ne!(before, after, "the ?v= of the stylesheet changed");
+    let href = common::attr_values(&after, "href")
+        .into_iter()
+        .find(|h| h.contains("vitrine.css"))
+        .unwrap()
+        .to_string();
+    assert!(s.get(&href).body.contains("#222"));
+}
+
+#[test]
+fn a_burst_of_changes_is_one_rebuild_and_editor_files_none() {
+    let site = common::mini_site();
+    let root = site.path();
+    let s = Served::start(root, &[]);
+    let events = s.events();
+    events.next("hello");
+
+    // A checkout-like burst: 30 new records and a rename-on-save.
+    let record = std::fs::read_to_string(root.join(RECORD)).unwrap();
+    for i in 0..30 {
+        let path = root.join(format!("content/aides/copie-{i}.yaml"));
+        std::fs::write(path, record.replace(TITLE, &format!("Copie {i}"))).unwrap();
+    }
+    save_by_rename(&root.join(RECORD), &record.replace(TITLE, "Renommée"));
+    events.next("reload");
+    assert_eq!(s.get("/aides/copie-29/").status, 200);
+    assert!(s.get(PAGE).body.contains("Renommée"));
+    assert_eq!(events.unexpected(Duration::from_millis(1500)), None);
+
+    // Editor temporaries and lock files are not the site.
+    for name in [
+        ".#prime-installation.yaml",
+        "prime-installation.yaml.swp",
+        "prime-installation.yaml~",
+        "4913",
+    ] {
+        std::fs::write(root.join("content/aides").join(name), "titre: [").unwrap();
+    }
+    assert_eq!(events.unexpected(Duration::from_millis(1500)), None);
+}
+
+#[test]
+fn a_failed_first_build_serves_an_error_page_until_fixed() {
+    let site = common::mini_site();
+    let root = site.path();
+    edit(root, RECORD, "titre: ", "titre: \"");
+    let s = Served::start(root, &[]);
+    let page = s.get("/");
+    assert_eq!(page.status, 500);
+    assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
+    assert!(
+        page.body
+            .contains("content/aides/prime-installation.yaml:1:")
+    );
+    assert!(page.body.contains("id=\"vitrine-erreurs\""));
+    assert!(page.body.contains("/__vitrine/client.js"));
+    let events = s.events();
+    events.next("hello");
+    events.next("error");
+
+    edit(root, RECORD, "titre: \"", "titre: ");
+    events.next("reload");
+    let page = s.get(PAGE);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(TITLE));
+}
+
+#[test]
+fn a_reconnecting_page_learns_the_current_build() {
+    let site = common::mini_site();
+    let root = site.path();
+    let s = Served::start(root, &[]);
+    let watching = s.events();
+    let first = watching.next("hello");
+    let gone = s.events();
+    assert_eq!(gone.next("hello"), first);
+    drop(gone);
+
+    edit(root, RECORD, TITLE, "Titre changé pendant la déconnexion");
+    watching.next("reload");
+    let back = s.events();
+    let hello = back.next("hello");
+    assert_ne!(hello, first, "a page of the old build would reload");
+}
+
+#[test]
+fn polling_also_rebuilds() {
+    let site = common::mini_site();
+    let root = site.path();
+    let s = Served::start(root, &["--poll"]);
+    assert!(s.stderr().contains("--poll"), "{}", s.stderr());
+    let events = s.events();
+    events.next("hello");
+    edit(root, RECORD, TITLE, "Titre relu par sondage");
+    events.next("reload");
+    assert!(s.get(PAGE).body.contains("Titre relu par sondage"));
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_one() {
+    let site = common::mini_site();
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    if port > u16::MAX - 20 {
+        return;
+    }
+    let s = Served::start(site.path(), &["--port", &port.to_string()]);
+    assert!(
+        s.port > port && s.port <= port + 10,
+        "{} after {port}",
+        s.port
+    );
+    assert!(
+        s.stderr()
+            .contains(&format!("le port {port} est déjà utilisé"))
+    );
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[test]
+fn listening_beyond_loopback_warns_and_still_checks_the_host() {
+    let site = common::mini_site();
+    let s = Served::start(site.path(), &["--bind", "0.0.0.0"]);
+    assert!(s.stderr().contains("attention"), "{}", s.stderr());
+    assert_eq!(s.get("/").status, 200);
+    assert_eq!(
+        s.raw("GET", "/", &format!("rebinding.example:{}", s.port))
+            .status,
+        403
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let site = common::mini_site();
+    let mut s = Served::start(site.path(), &[]);
+    let pid = s.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    // Give the stderr reader a moment to drain the last line.
+    let deadline = Instant::now() + WAIT;
+    while !s.stderr().contains("serveur arrêté") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(s.stderr().contains("serveur arrêté"), "{}", s.stderr());
+}
