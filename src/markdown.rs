@@ -86,6 +86,7 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
         }
     }
     set_heading_ids(&mut events, settings.heading_shift, &mut out);
+    let events = link_contacts(events);
     html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     out
 }
@@ -206,6 +207,128 @@ fn set_heading_ids(events: &mut [(Event, Range<usize>)], shift: u8, out: &mut Re
     }
 }
 
+/// Makes French phone numbers (`01 64 14 77 77`, `01.64.14.77.77`) and
+/// email addresses written in text into `tel:` and `mailto:` links, so a
+/// reader on a phone can call or write with one tap. Text already inside a
+/// link, code or a heading is left alone.
+fn link_contacts<'a>(events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut depth = 0usize;
+    for (event, range) in events {
+        match &event {
+            Event::Start(
+                Tag::Link { .. } | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Image { .. },
+            ) => depth += 1,
+            Event::End(TagEnd::Link | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Image) => {
+                depth = depth.saturating_sub(1)
+            }
+            _ => {}
+        }
+        match event {
+            Event::Text(text) if depth == 0 => {
+                let pieces = split_contacts(&text);
+                if pieces.len() == 1 && pieces[0].1.is_none() {
+                    out.push((Event::Text(text), range));
+                    continue;
+                }
+                for (piece, href) in pieces {
+                    match href {
+                        Some(href) => {
+                            let link = Tag::Link {
+                                link_type: pulldown_cmark::LinkType::Inline,
+                                dest_url: CowStr::from(href),
+                                title: CowStr::from(""),
+                                id: CowStr::from(""),
+                            };
+                            out.push((Event::Start(link), range.clone()));
+                            out.push((Event::Text(CowStr::from(piece)), range.clone()));
+                            out.push((Event::End(TagEnd::Link), range.clone()));
+                        }
+                        None => out.push((Event::Text(CowStr::from(piece)), range.clone())),
+                    }
+                }
+            }
+            other => out.push((other, range)),
+        }
+    }
+    out
+}
+
+/// Splits text into pieces, each with the link it should carry, if any.
+fn split_contacts(text: &str) -> Vec<(String, Option<String>)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut pieces = Vec::new();
+    let mut plain_start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, _) = chars[i];
+        let found = phone_at(text, at)
+            .map(|(end, digits)| (end, crate::render::format::tel_href(&digits)))
+            .or_else(|| email_at(text, at).map(|end| (end, format!("mailto:{}", &text[at..end]))));
+        let boundary = i == 0 || !chars[i - 1].1.is_alphanumeric();
+        if let (Some((end, href)), true) = (found, boundary) {
+            if plain_start < at {
+                pieces.push((text[plain_start..at].to_string(), None));
+            }
+            pieces.push((text[at..end].to_string(), Some(href)));
+            plain_start = end;
+            while i < chars.len() && chars[i].0 < end {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    if plain_start < text.len() || pieces.is_empty() {
+        pieces.push((text[plain_start..].to_string(), None));
+    }
+    pieces
+}
+
+/// A French ten-digit number starting with 0, in pairs separated by spaces
+/// (including no-break ones) or dots: returns its end and its digits.
+fn phone_at(text: &str, at: usize) -> Option<(usize, String)> {
+    let rest = &text[at..];
+    let mut digits = String::new();
+    let mut end = at;
+    let mut chars = rest.char_indices().peekable();
+    for pair in 0..5 {
+        if pair > 0 {
+            match chars.next() {
+                Some((_, ' ' | '.' | '\u{a0}' | '\u{202f}')) => {}
+                _ => return None,
+            }
+        }
+        for _ in 0..2 {
+            match chars.next() {
+                Some((i, c)) if c.is_ascii_digit() => {
+                    digits.push(c);
+                    end = at + i + 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+    let followed_by_digit = chars.peek().is_some_and(|(_, c)| c.is_ascii_digit());
+    (digits.starts_with('0') && !followed_by_digit).then_some((end, digits))
+}
+
+/// An email address starting at `at`: returns its end.
+fn email_at(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    let is_local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let local = rest.find(|c: char| !is_local(c))?;
+    if local == 0 || !rest[local..].starts_with('@') {
+        return None;
+    }
+    let domain_start = local + 1;
+    let domain_len = rest[domain_start..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .unwrap_or(rest.len() - domain_start);
+    let domain = rest[domain_start..domain_start + domain_len].trim_end_matches('.');
+    (domain.contains('.') && !domain.starts_with('.')).then(|| at + domain_start + domain.len())
+}
+
 fn heading_level(n: u8) -> HeadingLevel {
     match n {
         0 | 1 => HeadingLevel::H1,
@@ -297,6 +420,28 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("footnote"), "{}", r.html);
+    }
+
+    #[test]
+    fn phone_numbers_and_emails_become_links() {
+        let r = render(
+            "Standard : 01 64 14 77 77 ou sante@departement77.fr. Code 012345678901 et [lien 01 02 03 04 05](https://x.fr).",
+            &settings(),
+        );
+        assert!(
+            r.html
+                .contains(r#"<a href="tel:+33164147777">01 64 14 77 77</a>"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<a href="mailto:sante@departement77.fr">sante@departement77.fr</a>."#),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("tel:+3312345678901"), "{}", r.html);
+        assert_eq!(r.html.matches("<a ").count(), 3, "{}", r.html);
     }
 
     #[test]
