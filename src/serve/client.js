@@ -154,27 +154,42 @@
 
   // ---- The event stream. EventSource reconnects by itself after a network
   // error; if it gives up (the server answered something else), start over.
+  // Hidden tabs let go of their stream: browsers allow only six connections
+  // per server, so six open tabs would otherwise block a seventh. Back in
+  // view, the stream's first event says whether the page went stale.
+  let events = null;
+
   function connect() {
-    const events = new EventSource('/__vitrine/events');
-    events.addEventListener('hello', (e) => {
+    if (events || document.hidden) return;
+    const source = new EventSource('/__vitrine/events');
+    events = source;
+    source.addEventListener('hello', (e) => {
       const { build } = JSON.parse(e.data);
       if (build && build !== pageBuild) reload();
     });
-    events.addEventListener('reload', reload);
-    events.addEventListener('css', (e) => {
+    source.addEventListener('reload', reload);
+    source.addEventListener('css', (e) => {
       const { build, files } = JSON.parse(e.data);
       pageBuild = build;
       refreshStyles(files, build);
     });
     // Our `error` events carry data; the browser's own (connection lost) do not.
-    events.addEventListener('error', (e) => {
+    source.addEventListener('error', (e) => {
       if (typeof e.data === 'string') {
         showErrors(JSON.parse(e.data));
-      } else if (events.readyState === EventSource.CLOSED) {
+      } else if (source.readyState === EventSource.CLOSED && events === source) {
+        events = null;
         setTimeout(connect, 2000);
       }
     });
   }
+
+  function disconnect() {
+    if (events) events.close();
+    events = null;
+  }
+
+  document.addEventListener('visibilitychange', () => (document.hidden ? disconnect() : connect()));
 
   restoreScroll();
   const embedded = document.getElementById('vitrine-erreurs');

@@ -154,3 +154,26 @@ test('a stylesheet edit restyles the page without reloading it', { timeout: 120_
   assert.equal(await page.evaluate(() => window.notReloaded), true, 'no reload');
   await page.close();
 });
+
+test('a hidden tab lets go of its stream and catches up when shown again', { timeout: 120_000 }, async () => {
+  const { root, server, page } = await setUp();
+  await openAndListen(page, `${server.url}aides/prime-installation/`);
+  const setHidden = (hidden) => page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+  await setHidden(true);
+  await page.evaluate(() => { window.notReloaded = true; });
+
+  edit(root, RECORD, `titre: ${TITLE}`, 'titre: Titre changé onglet caché');
+  const deadline = Date.now() + WAIT;
+  while (!(await (await fetch(`${server.url}aides/prime-installation/`)).text()).includes('onglet caché')) {
+    assert.ok(Date.now() < deadline, 'the server rebuilt');
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  // Hidden: no stream, so no reload.
+  assert.equal(await page.evaluate(() => window.notReloaded), true);
+  await setHidden(false);
+  await page.locator('h1', { hasText: 'Titre changé onglet caché' }).waitFor({ timeout: WAIT });
+  await page.close();
+});
