@@ -118,6 +118,12 @@ pub fn run(config: &Config) -> io::Result<()> {
 impl Server {
     /// Binds, builds once, starts watching and serving; returns at once.
     pub fn start(config: &Config) -> io::Result<Server> {
+        if !config.root.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("le dossier du site {} n'existe pas", config.root.display()),
+            ));
+        }
         let ip = config.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
         if !ip.is_loopback() {
             eprintln!(
@@ -249,6 +255,12 @@ fn watched_dirs(root: &Path, default_theme: Option<&Path>) -> Vec<PathBuf> {
         Some(root.join("themes")),
         default_theme.map(Path::to_path_buf),
     ];
+    if !root.join("content").is_dir() {
+        eprintln!(
+            "vitrine : attention, {} n'existe pas : créez-le puis relancez vitrine serve",
+            root.join("content").display()
+        );
+    }
     let mut dirs: Vec<PathBuf> = Vec::new();
     for dir in candidates.into_iter().flatten() {
         if let Ok(dir) = dir.canonicalize()
