@@ -20,4 +20,4 @@ if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules
 fi
 cargo test --locked --release
 cargo build --locked --release  # the binary the front-end tests drive
-VITRINE_BIN="$PWD/target/release/vitrine" npm test
+VITRINE_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/vitrine" npm test
