@@ -34,6 +34,9 @@ pub struct Guide {
     pub edition: String,
     pub licence: Json,
     pub fichier_pdf: String,
+    /// Whether this build writes the PDF (vitrine built with the `pdf`
+    /// feature): the HTML guide links to it only then.
+    pub pdf: bool,
     /// The parts, in reading order.
     pub parties: Vec<Partie>,
 }
@@ -240,6 +243,7 @@ pub fn build(site: &Site, ctx: &Ctx, t: &Json, edition: jiff::civil::Date) -> Gu
         edition: edition.to_string(),
         licence: json!(site.config.licence_donnees),
         fichier_pdf: config.fichier_pdf_or_default(&site.config.departement.nom),
+        pdf: cfg!(feature = "pdf"),
         parties,
     }
 }
@@ -294,10 +298,9 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
         .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
 }
 
-/// Turns links to pages and records that the guide contains into anchors
-/// inside it (`/guide/aides/cesp/` → `#aide-cesp`), as mdBook's print page
-/// does; other site links become absolute so they work from a printout.
-pub fn localise_links(html: &str, site: &Site, urls: &crate::url::Urls, guide: &Guide) -> String {
+/// The site URL of every page and record the guide contains, with its
+/// anchor in the guide (`/guide/aides/cesp/` → `aide-cesp`).
+pub fn targets(site: &Site, urls: &crate::url::Urls, guide: &Guide) -> Vec<(String, String)> {
     let mut targets: Vec<(String, String)> = Vec::new();
     for partie in &guide.parties {
         for f in partie
@@ -324,6 +327,14 @@ pub fn localise_links(html: &str, site: &Site, urls: &crate::url::Urls, guide: &
     {
         targets.push((urls.record(Kind::Aide, &r.id), anchor(Kind::Aide, &r.id)));
     }
+    targets
+}
+
+/// Turns links to pages and records that the guide contains into anchors
+/// inside it (`/guide/aides/cesp/` → `#aide-cesp`), as mdBook's print page
+/// does; other site links become absolute so they work from a printout.
+pub fn localise_links(html: &str, site: &Site, urls: &crate::url::Urls, guide: &Guide) -> String {
+    let mut targets = targets(site, urls, guide);
     // Longest URLs first, so `/aides/x/` is not taken for `/aides/`.
     targets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
     let mut out = html.to_string();
@@ -338,11 +349,16 @@ pub fn localise_links(html: &str, site: &Site, urls: &crate::url::Urls, guide: &
         );
     }
     // Remaining links to the site become absolute addresses, readable on
-    // paper; the guide's own assets (`<link href>`) stay local.
+    // paper; the guide's own assets (`<link href>`) and its PDF stay local.
     let base = urls.base_path();
+    let pdf = format!("{}{}", crate::plan::GUIDE_PATH, guide.fichier_pdf);
     out.replace(
         &format!("<a href=\"{base}"),
         &format!("<a href=\"{}", urls.absolute("")),
+    )
+    .replace(
+        &format!("<a href=\"{}\"", urls.absolute(&pdf)),
+        &format!("<a href=\"{}\"", urls.to(&pdf)),
     )
 }
 

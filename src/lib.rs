@@ -16,6 +16,8 @@ pub mod guide;
 pub mod load;
 pub mod markdown;
 pub mod model;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod plan;
 pub mod reference;
 pub mod render;

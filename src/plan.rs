@@ -24,6 +24,8 @@ pub enum Target {
     Page(usize),
     /// The one-page printable guide.
     Guide,
+    /// The guide as PDF (feature `pdf`).
+    GuidePdf,
     NotFound,
     Sitemap,
     Robots,
@@ -76,6 +78,15 @@ pub fn plan(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Item> {
         page(profile_path(stade), Target::Profile(stade), &mut items);
     }
     page(GUIDE_PATH.to_string(), Target::Guide, &mut items);
+    if cfg!(feature = "pdf")
+        && let Some(name) = pdf_file_name(site, diags)
+    {
+        items.push(Item {
+            file: format!("{GUIDE_PATH}{name}"),
+            page: None,
+            target: Target::GuidePdf,
+        });
+    }
     let communes = communes_with_records(site);
     if !communes.is_empty() {
         page(url::COMMUNES_PATH.to_string(), Target::Communes, &mut items);
@@ -120,6 +131,30 @@ pub fn plan(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Item> {
     }
     check_collisions(&items, site, diags);
     items
+}
+
+/// The PDF's file name (`guide.fichier_pdf`), refused unless it is a plain
+/// file name ending in `.pdf`: it must stay inside `guide/`.
+fn pdf_file_name(site: &Site, diags: &mut Diagnostics) -> Option<String> {
+    let config = site.config.guide.clone().unwrap_or_default();
+    let name = config.fichier_pdf_or_default(&site.config.departement.nom);
+    let plain = !name.starts_with('.')
+        && name.ends_with(".pdf")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if plain {
+        return Some(name);
+    }
+    diags.push(
+        Diagnostic::error(
+            "content/site.yaml",
+            format!("nom de fichier PDF `{name}` refusé"),
+        )
+        .field("guide.fichier_pdf")
+        .help("un nom de fichier sans dossier, en lettres sans accents, chiffres, - et _, terminé par .pdf"),
+    );
+    None
 }
 
 fn describe(target: &Target, site: &Site) -> String {

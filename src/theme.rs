@@ -31,6 +31,9 @@ pub struct Theme {
     pub templates: BTreeMap<String, ThemeFile>,
     /// Asset path under `static/` → bytes.
     pub statics: BTreeMap<String, ThemeFile>,
+    /// Files of the PDF layout (`typst/guide.typ`, its imports and images),
+    /// by path under `typst/`.
+    pub typst: BTreeMap<String, ThemeFile>,
     /// Interface strings (`i18n/<langue>.yaml`), merged.
     pub strings: Json,
 }
@@ -108,6 +111,8 @@ pub fn load(
             out.templates.insert(name.to_string(), file);
         } else if let Some(name) = path.strip_prefix("static/") {
             out.statics.insert(name.to_string(), file);
+        } else if let Some(name) = path.strip_prefix("typst/") {
+            out.typst.insert(name.to_string(), file);
         } else if path == strings_name {
             // The embedded file comes first, an override second: merge keys.
             match parse_strings(&file) {
@@ -200,6 +205,7 @@ mod tests {
         let theme = load(Path::new("/nonexistent"), None, "fr", None, &mut diags);
         assert!(diags.is_empty());
         assert!(theme.templates.contains_key("base.html"));
+        assert!(theme.typst.contains_key("guide.typ"));
         assert!(theme.statics.keys().any(|k| k.ends_with(".css")));
         assert!(theme.strings.get("site").is_some());
     }

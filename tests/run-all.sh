@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test of vitrine: the Rust unit and integration tests, then the
 # front-end tests (Nu Html Checker, axe-core and the dev server in Chromium).
-# Installs what those need when missing: Debian's chromium and a Java
-# runtime (apt-get, as root), and the Node packages of package-lock.json.
+# Installs what those need when missing: Debian's chromium, a Java runtime
+# and poppler-utils (the PDF tests read the guide back with pdftotext;
+# apt-get, as root), and the Node packages of package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 has() { command -v "$1" >/dev/null 2>&1; }
-if ! has chromium || ! has java; then
+if ! has chromium || ! has java || ! has pdftotext; then
   if [ "$(id -u)" = 0 ] && has apt-get; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless poppler-utils >/dev/null
   else
-    echo "Installez chromium et une JRE (paquets Debian chromium et default-jre-headless)." >&2
+    echo "Installez chromium, une JRE et poppler-utils (paquets Debian chromium, default-jre-headless et poppler-utils)." >&2
     exit 1
   fi
 fi

@@ -242,6 +242,27 @@ fn render_item(input: &RenderInput, tera: &Tera, item: &Item) -> Result<Vec<u8>,
             });
         }
         Target::Sitemap => return Ok(pages::sitemap(input).into_bytes()),
+        #[cfg(feature = "pdf")]
+        Target::GuidePdf => {
+            return crate::pdf::render(
+                input.guide,
+                input.site,
+                input.urls,
+                input.theme,
+                input.edition,
+            )
+            .map_err(|d| {
+                let message = format!("{} (en produisant {})", d.message, item.file);
+                crate::diag::Diagnostic { message, ..d }
+            });
+        }
+        #[cfg(not(feature = "pdf"))]
+        Target::GuidePdf => {
+            return Err(Diagnostic::error(
+                "themes",
+                "PDF demandé mais vitrine est construit sans la fonction `pdf`",
+            ));
+        }
         Target::Robots => {
             return Ok(format!(
                 "User-agent: *\nAllow: /\nSitemap: {}\n",
