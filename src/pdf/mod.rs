@@ -13,6 +13,7 @@
 //! dev-server rebuild) only lays the document out.
 
 pub mod markup;
+pub mod typo;
 mod world;
 
 use serde_json::{Value as Json, json};
@@ -172,7 +173,7 @@ fn strip(view: &mut Json) {
 /// French typography on every text of the data (markup is done already).
 fn typography(v: &mut Json) {
     match v {
-        Json::String(s) => *s = markup::typo(s),
+        Json::String(s) => *s = typo::typo(s),
         Json::Array(a) => a.iter_mut().for_each(typography),
         Json::Object(o) => {
             for (k, v) in o.iter_mut() {
