@@ -152,6 +152,11 @@ fn check(root: &Path, output: &vitrine::render::Output, pdf_name: &str, title: &
     for (id, t) in yaml_titles(root, "brouillon") {
         assert!(!text.contains(&norm(&t)), "draft {id} in the PDF");
     }
+    // Clickable links: to addresses outside, and to pages of the guide
+    // (contacts, pages), which pdftohtml writes `<file>.html#<page>`.
+    let xml = poppler("pdftohtml", &["-xml", "-i", "-q", "-stdout"], &pdf.path);
+    assert!(xml.contains("<a href=\"https://"), "no external link");
+    assert!(xml.contains(".html#"), "no internal link");
     // The cover: title and edition date; the table of contents, with pages.
     let cover = norm(&pdf.page_text(1));
     assert!(
