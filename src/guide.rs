@@ -97,7 +97,13 @@ fn group_of(stades: &[Stade], beneficiaires: &[Profession]) -> String {
 }
 
 /// Builds the guide. `t` is the theme's strings (titles of parts and groups).
-pub fn build(site: &Site, ctx: &Ctx, t: &Json, edition: jiff::civil::Date) -> Guide {
+pub fn build(
+    site: &Site,
+    ctx: &Ctx,
+    t: &Json,
+    edition: jiff::civil::Date,
+    with_pdf: bool,
+) -> Guide {
     let config = site.config.guide.clone().unwrap_or_default();
     let title = |key: &str| {
         t.get("guide")
@@ -243,7 +249,7 @@ pub fn build(site: &Site, ctx: &Ctx, t: &Json, edition: jiff::civil::Date) -> Gu
         edition: edition.to_string(),
         licence: json!(site.config.licence_donnees),
         fichier_pdf: config.fichier_pdf_or_default(&site.config.departement.nom),
-        pdf: cfg!(feature = "pdf"),
+        pdf: with_pdf,
         parties,
     }
 }

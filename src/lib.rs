@@ -46,6 +46,9 @@ pub struct Options {
     /// Read the default theme from this directory instead of the copy
     /// embedded in the binary (the dev server, to edit the theme live).
     pub default_theme_dir: Option<PathBuf>,
+    /// Leave the PDF out (the dev server: typesetting it would double the
+    /// time from a save to the reload; its guide page links to no PDF).
+    pub skip_pdf: bool,
 }
 
 /// A site rendered in memory, ready to be written or served.
@@ -114,7 +117,8 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
         opts.default_theme_dir.as_deref(),
         &mut diags,
     );
-    let plan = plan::plan(&site, &theme, &mut diags);
+    let with_pdf = cfg!(feature = "pdf") && !opts.skip_pdf;
+    let plan = plan::plan(&site, &theme, with_pdf, &mut diags);
     let tera = render::compile(&theme, &mut diags);
     let (Some(mut tera), false) = (tera, diags.has_errors()) else {
         return fail(diags, sources);
@@ -128,7 +132,7 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
             urls: &urls,
             index: &index,
         };
-        guide::build(&site, &ctx, &theme.strings, edition)
+        guide::build(&site, &ctx, &theme.strings, edition, with_pdf)
     };
     let input = render::RenderInput {
         site: &site,

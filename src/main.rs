@@ -116,6 +116,7 @@ fn main() -> ExitCode {
         today: common.today,
         inject: Default::default(),
         default_theme_dir: None,
+        skip_pdf: false,
     };
     let result = match &output {
         Some(out) => vitrine::build_to_dir(&opts, out),

@@ -54,7 +54,7 @@ pub fn profile_path(stade: Stade) -> String {
     format!("aides/profil/{}/", stade.key().replace('_', "-"))
 }
 
-pub fn plan(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Item> {
+pub fn plan(site: &Site, theme: &Theme, with_pdf: bool, diags: &mut Diagnostics) -> Vec<Item> {
     let mut items = Vec::new();
     let page = |path: String, target: Target, items: &mut Vec<Item>| {
         items.push(Item {
@@ -78,9 +78,7 @@ pub fn plan(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<Item> {
         page(profile_path(stade), Target::Profile(stade), &mut items);
     }
     page(GUIDE_PATH.to_string(), Target::Guide, &mut items);
-    if cfg!(feature = "pdf")
-        && let Some(name) = pdf_file_name(site, diags)
-    {
+    if with_pdf && let Some(name) = pdf_file_name(site, diags) {
         items.push(Item {
             file: format!("{GUIDE_PATH}{name}"),
             page: None,
@@ -228,6 +226,7 @@ mod tests {
         let items = plan(
             &site(&["index.md", "zonage.md"], &[]),
             &Theme::default(),
+            true,
             &mut diags,
         );
         assert!(diags.is_empty());
@@ -252,6 +251,7 @@ mod tests {
         plan(
             &site(&["aides.md"], &["robots.txt"]),
             &Theme::default(),
+            true,
             &mut diags,
         );
         let messages: Vec<String> = diags.sorted().iter().map(|d| d.message.clone()).collect();

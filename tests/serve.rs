@@ -84,6 +84,19 @@ impl Served {
         served
     }
 
+    /// The server's stderr once it contains `needle` (read on another thread,
+    /// so it may lag behind the URL line), or as it is after 10 seconds.
+    fn stderr_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.stderr();
+            if text.contains(needle) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
@@ -289,6 +302,11 @@ fn serves_pages_types_redirects_and_the_404_page() {
     let head = s.raw("HEAD", "/", &s.host());
     assert_eq!((head.status, head.body.as_str()), (200, ""));
     assert_eq!(s.raw("POST", "/", &s.host()).status, 405);
+    // The dev server skips the PDF (it would slow every reload) and its
+    // guide page does not link to one.
+    let guide = s.get("/guide/");
+    assert_eq!(guide.status, 200);
+    assert!(!guide.body.contains(".pdf"), "{}", guide.body);
 }
 
 #[test]
@@ -400,10 +418,8 @@ fn an_edit_reloads_an_error_shows_and_a_fix_recovers() {
     let state = s.get("/__vitrine/state");
     assert!(state.body.contains("prime-installation.yaml"));
     // The terminal shows the same diagnostic.
-    assert!(
-        s.stderr()
-            .contains("--> content/aides/prime-installation.yaml:1:")
-    );
+    let needle = "--> content/aides/prime-installation.yaml:1:";
+    assert!(s.stderr_with(needle).contains(needle));
     // A page opened now learns of the error as soon as it connects.
     let late = s.events();
     late.next("hello");
@@ -526,7 +542,8 @@ fn polling_also_rebuilds() {
     let site = common::mini_site();
     let root = site.path();
     let s = Served::start(root, &["--poll"]);
-    assert!(s.stderr().contains("--poll"), "{}", s.stderr());
+    let err = s.stderr_with("--poll");
+    assert!(err.contains("--poll"), "{err}");
     let events = s.events();
     events.next("hello");
     edit(root, RECORD, TITLE, "Titre relu par sondage");
@@ -548,10 +565,8 @@ fn a_taken_port_moves_to_the_next_one() {
         "{} after {port}",
         s.port
     );
-    assert!(
-        s.stderr()
-            .contains(&format!("le port {port} est déjà utilisé"))
-    );
+    let needle = format!("le port {port} est déjà utilisé");
+    assert!(s.stderr_with(&needle).contains(&needle));
     assert_eq!(s.get("/").status, 200);
 }
 
@@ -559,7 +574,8 @@ fn a_taken_port_moves_to_the_next_one() {
 fn listening_beyond_loopback_warns_and_still_checks_the_host() {
     let site = common::mini_site();
     let s = Served::start(site.path(), &["--bind", "0.0.0.0"]);
-    assert!(s.stderr().contains("attention"), "{}", s.stderr());
+    let err = s.stderr_with("attention");
+    assert!(err.contains("attention"), "{err}");
     assert_eq!(s.get("/").status, 200);
     assert_eq!(
         s.raw("GET", "/", &format!("rebinding.example:{}", s.port))

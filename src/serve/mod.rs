@@ -150,6 +150,7 @@ impl Server {
                 before_body_end: SCRIPT_TAG.to_string(),
             },
             default_theme_dir: default_theme_dir.clone(),
+            skip_pdf: true,
         };
         let shared = Arc::new(Shared {
             state: RwLock::new(State::default()),
