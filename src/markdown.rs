@@ -176,18 +176,7 @@ fn set_heading_ids(events: &mut [(Event, Range<usize>)], shift: u8, out: &mut Re
                 }
                 j += 1;
             }
-            let base = slug::slugify(&text);
-            let base = if base.is_empty() {
-                "section".to_string()
-            } else {
-                base
-            };
-            let mut id = base.clone();
-            let mut n = 1;
-            while !used.insert(id.clone()) {
-                id = format!("{base}-{n}");
-                n += 1;
-            }
+            let id = unique_id(&mut used, &text);
             let new_level = heading_level(level_num.max(2).saturating_add(shift));
             out.headings.push(Heading {
                 level: new_level as u8,
@@ -327,6 +316,25 @@ fn email_at(text: &str, at: usize) -> Option<usize> {
         .unwrap_or(rest.len() - domain_start);
     let domain = rest[domain_start..domain_start + domain_len].trim_end_matches('.');
     (domain.contains('.') && !domain.starts_with('.')).then(|| at + domain_start + domain.len())
+}
+
+/// The id of a heading: its slug, made unique within the document. The PDF
+/// uses the same function, so an `@/pages/x.md#anchor` means the same
+/// heading in the site and in the printed guide.
+pub fn unique_id(used: &mut HashSet<String>, text: &str) -> String {
+    let base = slug::slugify(text);
+    let base = if base.is_empty() {
+        "section".to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
 }
 
 fn heading_level(n: u8) -> HeadingLevel {

@@ -317,19 +317,7 @@ impl<'o, 'a> Writer<'o, 'a> {
     /// The id the HTML gives the heading (`markdown::set_heading_ids`), so
     /// `@/pages/zonage.md#zip` finds it in the PDF too.
     fn unique_id(&mut self, text: &str) -> String {
-        let base = slug::slugify(text);
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used_ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
+        crate::markdown::unique_id(&mut self.used_ids, text)
     }
 }
 
