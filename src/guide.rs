@@ -5,6 +5,8 @@
 //! who they are for (each published aid exactly once), closed schemes in a
 //! table, and every record reachable by an anchor inside the guide.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
@@ -39,6 +41,11 @@ pub struct Guide {
     pub pdf: bool,
     /// The parts, in reading order.
     pub parties: Vec<Partie>,
+    /// Site URL → anchor inside the guide of every page and record the
+    /// guide contains (`/aides/cesp/` → `aide-cesp`): how links to them are
+    /// written in the guide, HTML and PDF alike.
+    #[serde(skip)]
+    pub targets: HashMap<String, String>,
 }
 
 /// One part of the guide. `kind` says what it holds.
@@ -112,6 +119,13 @@ pub fn build(
             .unwrap_or(key)
             .to_string()
     };
+    let targets = targets(site, ctx.urls, &config);
+    let links = GuideLinks {
+        site,
+        urls: ctx.urls,
+        targets: &targets,
+        communes: crate::validate::communes_with_records(site),
+    };
     let mut parties = Vec::new();
     for kind in config.ordre() {
         let ancre = format!(
@@ -145,7 +159,7 @@ pub fn build(
                 };
                 partie.titre = page.meta.titre.clone();
                 let prefix = page_anchor(&page.path);
-                let mut html = prefix_ids(&page.html, &prefix);
+                let mut html = links.render(&page.markdown, 0, Some(&prefix));
                 if kind == PartieGuide::Credits
                     && let Some(c) = &site.territoire_credits
                 {
@@ -187,7 +201,7 @@ pub fn build(
                             groups.len() - 1
                         }
                     };
-                    groups[idx].aides.push(guide_view(ctx, r));
+                    groups[idx].aides.push(guide_view(ctx, &links, r));
                 }
                 groups.sort_by_key(|g| group_rank(&g.cle));
                 partie.groupes = groups;
@@ -228,7 +242,7 @@ pub fn build(
                 partie.fiches = site
                     .of_kind(kind_of)
                     .filter(|r| in_guide(r))
-                    .map(|r| guide_view(ctx, r))
+                    .map(|r| guide_view(ctx, &links, r))
                     .collect();
                 if partie.fiches.is_empty() && kind != PartieGuide::Logements {
                     continue;
@@ -251,6 +265,7 @@ pub fn build(
         fichier_pdf: config.fichier_pdf_or_default(&site.config.departement.nom),
         pdf: with_pdf,
         parties,
+        targets,
     }
 }
 
@@ -269,103 +284,104 @@ fn group_rank(cle: &str) -> (u8, String) {
     }
 }
 
-/// A record's view with its guide anchor, and internal links pointing
-/// inside the guide.
-fn guide_view(ctx: &Ctx, r: &Record) -> Json {
+/// A record's view with its guide anchor, its Markdown rendered for the
+/// guide: links inside it, headings two levels lower (a record is an `h4`
+/// under its part and group, so its text's `##` is an `h5`).
+fn guide_view(ctx: &Ctx, links: &GuideLinks, r: &Record) -> Json {
     let mut v = ctx.record(r);
     v["ancre"] = json!(anchor(r.kind, &r.id));
-    // In the guide a record is an `h4` under its part and group: its own
-    // Markdown headings (`h3`…) move two levels down to keep the outline.
-    if let Some(Json::Object(html)) = v.get_mut("html") {
-        for field in html.values_mut() {
-            if let Json::String(s) = field {
-                *s = demote_headings(s, 2);
-            }
-        }
-    }
+    let html: serde_json::Map<String, Json> = r
+        .body
+        .markdown_fields()
+        .into_iter()
+        .map(|(name, text)| {
+            let notes = format!("{}-{name}", v["ancre"].as_str().unwrap_or_default());
+            (name.to_string(), json!(links.render(text, 3, Some(&notes))))
+        })
+        .collect();
+    v["html"] = Json::Object(html);
     v
 }
 
-fn demote_headings(html: &str, by: u8) -> String {
-    let mut out = html.to_string();
-    for level in (2..=6u8).rev() {
-        let to = (level + by).min(6);
-        out = out
-            .replace(&format!("<h{level}"), &format!("<h{to}"))
-            .replace(&format!("</h{level}>"), &format!("</h{to}>"));
-    }
-    out
+/// How Markdown links are written in the guide: a page or record the guide
+/// contains becomes an anchor inside it (`@/aides/cesp` → `#aide-cesp`, as
+/// mdBook's print page does); any other page of the site becomes an
+/// absolute address, readable on paper.
+struct GuideLinks<'a> {
+    site: &'a Site,
+    urls: &'a crate::url::Urls,
+    targets: &'a HashMap<String, String>,
+    communes: std::collections::BTreeSet<String>,
 }
 
-/// Prefixes every `id="x"` and local `href="#x"` of a page's HTML, so pages
-/// put side by side in the guide never share an id (footnotes `#1`, headings).
-pub fn prefix_ids(html: &str, prefix: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{prefix}-"))
-        .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
+impl GuideLinks<'_> {
+    fn resolve(&self, target: &str) -> Result<crate::markdown::Resolved, String> {
+        let r = crate::validate::resolve(self.site, self.urls, &self.communes, target)?;
+        let url = match self.targets.get(&r.url) {
+            Some(a) => format!("#{a}"),
+            None => {
+                let rel = r.url.strip_prefix(self.urls.base_path()).unwrap_or(&r.url);
+                self.urls.absolute(rel)
+            }
+        };
+        Ok(crate::markdown::Resolved { url, page: r.page })
+    }
+
+    /// Markdown to HTML for the guide. Problems were reported when the
+    /// site's own rendering ran; they are not reported twice.
+    fn render(&self, markdown: &str, heading_shift: u8, id_prefix: Option<&str>) -> String {
+        let resolve = |t: &str| self.resolve(t);
+        let settings = crate::markdown::Settings {
+            resolve: &resolve,
+            allow_html: self.site.config.html_brut_autorise,
+            heading_shift,
+            id_prefix,
+        };
+        crate::markdown::render(markdown, &settings).html
+    }
 }
 
 /// The site URL of every page and record the guide contains, with its
-/// anchor in the guide (`/guide/aides/cesp/` → `aide-cesp`).
-pub fn targets(site: &Site, urls: &crate::url::Urls, guide: &Guide) -> Vec<(String, String)> {
-    let mut targets: Vec<(String, String)> = Vec::new();
-    for partie in &guide.parties {
-        for f in partie
-            .fiches
-            .iter()
-            .chain(partie.groupes.iter().flat_map(|g| g.aides.iter()))
-        {
-            if let (Some(url), Some(a)) = (
-                f.get("url").and_then(Json::as_str),
-                f.get("ancre").and_then(Json::as_str),
-            ) {
-                targets.push((url.to_string(), a.to_string()));
+/// anchor in the guide (`/guide/aides/cesp/` → `aide-cesp`). Decided from
+/// the configuration and statuses alone, before anything is rendered, so
+/// the guide's links are written right the first time.
+fn targets(site: &Site, urls: &crate::url::Urls, config: &GuideConfig) -> HashMap<String, String> {
+    let mut targets = HashMap::new();
+    for part in config.ordre() {
+        let kind = match part {
+            PartieGuide::Aides => Kind::Aide,
+            PartieGuide::Stages => Kind::Stage,
+            PartieGuide::Logements => Kind::Logement,
+            PartieGuide::Atouts => Kind::Atout,
+            PartieGuide::Evenements => Kind::Evenement,
+            PartieGuide::Contacts => Kind::Organisation,
+            PartieGuide::AidesCloses => {
+                for r in site
+                    .of_kind(Kind::Aide)
+                    .filter(|r| r.body.meta().statut == Statut::Archive)
+                {
+                    targets.insert(urls.record(Kind::Aide, &r.id), anchor(Kind::Aide, &r.id));
+                }
+                continue;
             }
+            PartieGuide::Introduction | PartieGuide::Zonage | PartieGuide::Credits => {
+                let path = match part {
+                    PartieGuide::Introduction => config.introduction.as_deref(),
+                    PartieGuide::Zonage => config.zonage.as_deref(),
+                    _ => config.credits.as_deref(),
+                };
+                if let Some(page) = path.and_then(|p| site.pages.iter().find(|pg| pg.path == p)) {
+                    targets.insert(urls.page(&page.path), page_anchor(&page.path));
+                }
+                continue;
+            }
+            PartieGuide::Couverture | PartieGuide::Sommaire => continue,
+        };
+        for r in site.of_kind(kind).filter(|r| in_guide(r)) {
+            targets.insert(urls.record(kind, &r.id), anchor(kind, &r.id));
         }
-        if let Some(page) = &partie.page
-            && let Some(path) = page.get("chemin").and_then(Json::as_str)
-        {
-            targets.push((urls.page(path), partie.ancre.clone()));
-        }
-    }
-    for r in site
-        .of_kind(Kind::Aide)
-        .filter(|r| r.body.meta().statut == Statut::Archive)
-    {
-        targets.push((urls.record(Kind::Aide, &r.id), anchor(Kind::Aide, &r.id)));
     }
     targets
-}
-
-/// Turns links to pages and records that the guide contains into anchors
-/// inside it (`/guide/aides/cesp/` → `#aide-cesp`), as mdBook's print page
-/// does; other site links become absolute so they work from a printout.
-pub fn localise_links(html: &str, site: &Site, urls: &crate::url::Urls, guide: &Guide) -> String {
-    let mut targets = targets(site, urls, guide);
-    // Longest URLs first, so `/aides/x/` is not taken for `/aides/`.
-    targets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-    let mut out = html.to_string();
-    for (url, anchor) in targets {
-        out = out.replace(
-            &format!("<a href=\"{url}\""),
-            &format!("<a href=\"#{anchor}\""),
-        );
-        out = out.replace(
-            &format!("<a href=\"{url}#"),
-            &format!("<a href=\"#{anchor}-"),
-        );
-    }
-    // Remaining links to the site become absolute addresses, readable on
-    // paper; the guide's own assets (`<link href>`) and its PDF stay local.
-    let base = urls.base_path();
-    let pdf = format!("{}{}", crate::plan::GUIDE_PATH, guide.fichier_pdf);
-    out.replace(
-        &format!("<a href=\"{base}"),
-        &format!("<a href=\"{}", urls.absolute("")),
-    )
-    .replace(
-        &format!("<a href=\"{}\"", urls.absolute(&pdf)),
-        &format!("<a href=\"{}\"", urls.to(&pdf)),
-    )
 }
 
 impl GuideConfig {

@@ -23,6 +23,7 @@ pub mod reference;
 pub mod render;
 pub mod serve;
 pub mod theme;
+pub mod timings;
 pub mod url;
 pub mod validate;
 pub mod write;
@@ -33,6 +34,7 @@ use jiff::civil::Date;
 
 use diag::{Diagnostics, Sources};
 use render::{Inject, Output};
+use timings::Timings;
 
 /// What a build needs to know besides the site's own files.
 #[derive(Clone, Debug, Default)]
@@ -59,12 +61,15 @@ pub struct Built {
     pub sources: Sources,
     /// Number of HTML pages.
     pub pages: usize,
+    /// Wall time of each stage.
+    pub timings: Timings,
 }
 
 /// A build that did not produce a site: its diagnostics say why.
 pub struct Failed {
     pub diags: Diagnostics,
     pub sources: Sources,
+    pub timings: Timings,
 }
 
 /// Today's date in UTC, for warnings only: it never reaches the output.
@@ -94,46 +99,63 @@ fn edition_date(site: &model::Site) -> Date {
         .unwrap_or(Date::constant(2000, 1, 1))
 }
 
-/// Runs every stage but writing: load, validate, plan, render.
+/// Runs every stage but writing: load, validate, plan, render (the pages
+/// and, beside them on another core, the PDF).
 pub fn build(opts: &Options) -> Result<Built, Failed> {
+    let mut t = Timings::default();
     let mut diags = Diagnostics::default();
-    let loaded = load::load(&opts.root, &mut diags);
+    let loaded = t.time("load", || load::load(&opts.root, &mut diags));
     let vopts = validate::Options {
         drafts: opts.drafts,
         today: opts.today.unwrap_or_else(today),
         base_url: opts.base_url.clone(),
     };
-    let validated = validate::validate(&loaded, &vopts, &mut diags);
+    let validated = t.time("validate", || {
+        validate::validate(&loaded, &vopts, &mut diags)
+    });
     let sources = loaded.sources.clone();
-    let fail = |diags, sources| Err(Failed { diags, sources });
+    drop(loaded);
     let Some(validated) = validated else {
-        return fail(diags, sources);
+        return Err(Failed {
+            diags,
+            sources,
+            timings: t,
+        });
     };
     let validate::Validated { site, urls } = validated;
-    let theme = theme::load(
-        &opts.root,
-        site.config.theme.as_deref(),
-        &site.config.langue,
-        opts.default_theme_dir.as_deref(),
-        &mut diags,
-    );
     let with_pdf = cfg!(feature = "pdf") && !opts.skip_pdf;
-    let plan = plan::plan(&site, &theme, with_pdf, &mut diags);
-    let tera = render::compile(&theme, &mut diags);
+    let planned = t.time("plan", || {
+        let theme = theme::load(
+            &opts.root,
+            site.config.theme.as_deref(),
+            &site.config.langue,
+            opts.default_theme_dir.as_deref(),
+            &mut diags,
+        );
+        let plan = plan::plan(&site, &theme, with_pdf, &mut diags);
+        let tera = render::compile(&theme, &mut diags);
+        (theme, plan, tera)
+    });
+    let (theme, plan, tera) = planned;
     let (Some(mut tera), false) = (tera, diags.has_errors()) else {
-        return fail(diags, sources);
+        return Err(Failed {
+            diags,
+            sources,
+            timings: t,
+        });
     };
     let static_root = opts.root.join("content").join("static");
-    let index = render::views::Index::new(&site);
-    let edition = edition_date(&site);
-    let guide = {
+    let (index, guide, edition) = t.time("model", || {
+        let index = render::views::Index::new(&site);
+        let edition = edition_date(&site);
         let ctx = render::views::Ctx {
             site: &site,
             urls: &urls,
             index: &index,
         };
-        guide::build(&site, &ctx, &theme.strings, edition, with_pdf)
-    };
+        let guide = guide::build(&site, &ctx, &theme.strings, edition, with_pdf);
+        (index, guide, edition)
+    });
     let input = render::RenderInput {
         site: &site,
         urls: &urls,
@@ -145,7 +167,44 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
         index: &index,
         guide: &guide,
     };
-    match render::render(&input, &mut tera, &mut diags) {
+    // The PDF is typeset on its own core while the pages render on the
+    // others: it is one long task, the pages many short ones.
+    let start = std::time::Instant::now();
+    let (pages, pdf) = rayon::join(
+        || {
+            let start = std::time::Instant::now();
+            let mut page_diags = Diagnostics::default();
+            let out = render::render(&input, &mut tera, &mut page_diags);
+            (out, page_diags, start.elapsed())
+        },
+        || {
+            let start = std::time::Instant::now();
+            let pdf = with_pdf.then(|| pdf_output(&input));
+            (pdf, start.elapsed())
+        },
+    );
+    let (output, page_diags, render_time) = pages;
+    let (pdf, pdf_time) = pdf;
+    t.add("render", render_time);
+    if with_pdf {
+        t.add("pdf", pdf_time);
+    }
+    t.add("render+pdf", start.elapsed());
+    diags.extend(page_diags);
+    let mut output = output;
+    match pdf {
+        Some(Ok((file, bytes))) => {
+            if let Some(out) = output.as_mut() {
+                out.insert(file, bytes);
+            }
+        }
+        Some(Err(d)) => {
+            diags.push(d);
+            output = None;
+        }
+        None => {}
+    }
+    match output {
         Some(output) => {
             let pages = output.keys().filter(|k| k.ends_with(".html")).count();
             Ok(Built {
@@ -153,9 +212,53 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
                 diags,
                 sources,
                 pages,
+                timings: t,
             })
         }
-        None => fail(diags, sources),
+        None => Err(Failed {
+            diags,
+            sources,
+            timings: t,
+        }),
+    }
+}
+
+/// The PDF of the guide, at the path the plan gave it.
+fn pdf_output(input: &render::RenderInput) -> Result<(String, Vec<u8>), diag::Diagnostic> {
+    let Some(item) = input
+        .plan
+        .iter()
+        .find(|i| i.target == plan::Target::GuidePdf)
+    else {
+        return Err(diag::Diagnostic::error(
+            "content/site.yaml",
+            "le PDF du guide n'a pas de chemin de sortie",
+        ));
+    };
+    #[cfg(feature = "pdf")]
+    {
+        pdf::render(
+            input.guide,
+            input.site,
+            input.urls,
+            input.theme,
+            input.edition,
+        )
+        .map(|bytes| (item.file.clone(), bytes))
+        .map_err(|d| {
+            let message = format!("{} (en produisant {})", d.message, item.file);
+            diag::Diagnostic { message, ..d }
+        })
+    }
+    #[cfg(not(feature = "pdf"))]
+    {
+        Err(diag::Diagnostic::error(
+            "themes",
+            format!(
+                "{} demandé mais vitrine est construit sans la fonction `pdf`",
+                item.file
+            ),
+        ))
     }
 }
 
@@ -168,10 +271,14 @@ pub fn build_to_dir(opts: &Options, output: &Path) -> Result<Built, Failed> {
         return Err(Failed {
             diags,
             sources: Sources::default(),
+            timings: Timings::default(),
         });
     }
-    let built = build(opts)?;
-    match write::write_dir(&opts.root, output, &built.output) {
+    let mut built = build(opts)?;
+    let start = std::time::Instant::now();
+    let written = write::write_dir(&opts.root, output, &built.output);
+    built.timings.add("write", start.elapsed());
+    match written {
         Ok(()) => Ok(built),
         Err(e) => {
             let mut diags = built.diags;
@@ -179,6 +286,7 @@ pub fn build_to_dir(opts: &Options, output: &Path) -> Result<Built, Failed> {
             Err(Failed {
                 diags,
                 sources: built.sources,
+                timings: built.timings,
             })
         }
     }

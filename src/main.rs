@@ -31,6 +31,9 @@ struct Common {
     /// Date de référence des avertissements (AAAA-MM-JJ) ; aujourd'hui par défaut.
     #[arg(long, value_name = "DATE")]
     today: Option<jiff::civil::Date>,
+    /// Afficher le temps passé dans chaque étape (lecture, vérification, plan, rendu, PDF, écriture).
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Subcommand)]
@@ -45,11 +48,17 @@ enum Command {
         /// Adresse de base du site, à la place de `url_base` de site.yaml (ex. https://compte.github.io/guide/).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Ne pas produire le PDF du guide (aperçus rapides) ; la page du guide n'y renvoie alors pas.
+        #[arg(long)]
+        no_pdf: bool,
     },
-    /// Vérifie le contenu sans rien écrire : affiche toutes les erreurs et tous les avertissements.
+    /// Vérifie le contenu et les gabarits sans rien écrire : affiche toutes les erreurs et tous les avertissements. Le PDF n'est composé qu'avec --pdf.
     Check {
         #[command(flatten)]
         common: Common,
+        /// Composer aussi le PDF du guide, pour en vérifier le gabarit (plus lent).
+        #[arg(long)]
+        pdf: bool,
     },
     /// Sert le site sur cet ordinateur et le met à jour à chaque enregistrement (pour relire ses modifications).
     Serve {
@@ -74,7 +83,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let start = Instant::now();
     let color = std::io::stderr().is_terminal();
-    let (common, output, base_url) = match cli.command {
+    let (common, output, base_url, skip_pdf) = match cli.command {
         Command::Serve {
             common,
             port,
@@ -103,11 +112,12 @@ fn main() -> ExitCode {
             common,
             output,
             base_url,
+            no_pdf,
         } => {
             let out = output.unwrap_or_else(|| common.root.join("public"));
-            (common, Some(out), base_url)
+            (common, Some(out), base_url, no_pdf)
         }
-        Command::Check { common } => (common, None, None),
+        Command::Check { common, pdf } => (common, None, None, !pdf),
     };
     let opts = vitrine::Options {
         root: common.root.clone(),
@@ -116,13 +126,21 @@ fn main() -> ExitCode {
         today: common.today,
         inject: Default::default(),
         default_theme_dir: None,
-        skip_pdf: false,
+        skip_pdf,
     };
     let result = match &output {
         Some(out) => vitrine::build_to_dir(&opts, out),
         None => vitrine::build(&opts),
     };
     let seconds = format!("{:.2}", start.elapsed().as_secs_f64()).replace('.', ",");
+    if common.timings {
+        let timings = match &result {
+            Ok(b) => &b.timings,
+            Err(f) => &f.timings,
+        };
+        eprint!("{}", timings.report());
+        eprintln!("temps	total	{:.4}", start.elapsed().as_secs_f64());
+    }
     match result {
         Ok(built) => {
             eprint!("{}", diag::render(&built.diags, &built.sources, color));

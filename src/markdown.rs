@@ -52,6 +52,10 @@ pub struct Settings<'a> {
     /// Added to every heading level: record fields sit under the record's own
     /// `h2` sections, so their `##` becomes an `h3`.
     pub heading_shift: u8,
+    /// Prefix of every id the text defines (headings, footnotes) and of its
+    /// local `#x` links, so several texts side by side in one page (the
+    /// printable guide) never share an id.
+    pub id_prefix: Option<&'a str>,
 }
 
 pub fn render(source: &str, settings: &Settings) -> Rendered {
@@ -73,6 +77,16 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
                     *dest_url = CowStr::from(url);
                 }
             }
+            Event::FootnoteReference(label) => {
+                if let Some(p) = settings.id_prefix {
+                    *label = CowStr::from(format!("{p}-{label}"));
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                if let Some(p) = settings.id_prefix {
+                    *label = CowStr::from(format!("{p}-{label}"));
+                }
+            }
             Event::Html(text) | Event::InlineHtml(text) if !settings.allow_html => {
                 out.problems.push(Problem {
                     range: range.clone(),
@@ -85,7 +99,7 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
             _ => {}
         }
     }
-    set_heading_ids(&mut events, settings.heading_shift, &mut out);
+    set_heading_ids(&mut events, settings, &mut out);
     let events = link_contacts(events);
     html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     out
@@ -98,6 +112,7 @@ pub fn render_plain(source: &str) -> String {
         resolve: &|_| Err(String::new()),
         allow_html: false,
         heading_shift: 1,
+        id_prefix: None,
     };
     render(source, &settings).html
 }
@@ -121,6 +136,9 @@ fn rewrite_link(
         });
         return Some("#".into());
     }
+    if let (Some(local), Some(p)) = (dest.strip_prefix('#'), settings.id_prefix) {
+        return Some(format!("#{p}-{local}"));
+    }
     let target = dest.strip_prefix("@/")?;
     let (path, anchor) = match target.split_once('#') {
         Some((p, a)) => (p, Some(a)),
@@ -136,6 +154,9 @@ fn rewrite_link(
                 });
             }
             Some(match anchor {
+                // A target that is itself an anchor (a page inside the
+                // printable guide) prefixes the ids of its headings.
+                Some(a) if resolved.url.starts_with('#') => format!("{}-{}", resolved.url, a),
                 Some(a) => format!("{}#{}", resolved.url, a),
                 None => resolved.url,
             })
@@ -154,7 +175,8 @@ fn rewrite_link(
 
 /// Gives every heading an id from its text (unique within the document),
 /// shifts levels, refuses `#` (the page's only `h1` is its title).
-fn set_heading_ids(events: &mut [(Event, Range<usize>)], shift: u8, out: &mut Rendered) {
+fn set_heading_ids(events: &mut [(Event, Range<usize>)], settings: &Settings, out: &mut Rendered) {
+    let shift = settings.heading_shift;
     let mut used = HashSet::new();
     let mut i = 0;
     while i < events.len() {
@@ -185,7 +207,10 @@ fn set_heading_ids(events: &mut [(Event, Range<usize>)], shift: u8, out: &mut Re
             });
             if let (Event::Start(Tag::Heading { level, id: hid, .. }), _) = &mut events[i] {
                 *level = new_level;
-                *hid = Some(CowStr::from(id));
+                *hid = Some(CowStr::from(match settings.id_prefix {
+                    Some(p) => format!("{p}-{id}"),
+                    None => id,
+                }));
             }
             if let Some((Event::End(TagEnd::Heading(level)), _)) = events.get_mut(j) {
                 *level = new_level;
@@ -371,6 +396,7 @@ mod tests {
             resolve: &resolve,
             allow_html: false,
             heading_shift: 0,
+            id_prefix: None,
         }
     }
 

@@ -60,10 +60,7 @@ pub fn render(
 /// the HTML renderings are left out; French typography on every text.
 pub fn data(guide: &Guide, site: &Site, urls: &Urls) -> Json {
     let mut data = serde_json::to_value(guide).unwrap_or(Json::Null);
-    let targets: std::collections::HashMap<String, String> =
-        crate::guide::targets(site, urls, guide)
-            .into_iter()
-            .collect();
+    let targets = &guide.targets;
     let communes = crate::validate::communes_with_records(site);
     let resolve = |dest: &str, prefix: Option<&str>| -> Option<Link> {
         if let Some(anchor) = dest.strip_prefix('#') {

@@ -202,6 +202,7 @@ pub fn render(input: &RenderInput, tera: &mut Tera, diags: &mut Diagnostics) -> 
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = input
         .plan
         .par_iter()
+        .filter(|item| item.target != Target::GuidePdf)
         .map(|item| render_item(input, tera, item).map(|bytes| (item.file.clone(), bytes)))
         .collect();
     let mut out = Output::new();
@@ -242,25 +243,11 @@ fn render_item(input: &RenderInput, tera: &Tera, item: &Item) -> Result<Vec<u8>,
             });
         }
         Target::Sitemap => return Ok(pages::sitemap(input).into_bytes()),
-        #[cfg(feature = "pdf")]
-        Target::GuidePdf => {
-            return crate::pdf::render(
-                input.guide,
-                input.site,
-                input.urls,
-                input.theme,
-                input.edition,
-            )
-            .map_err(|d| {
-                let message = format!("{} (en produisant {})", d.message, item.file);
-                crate::diag::Diagnostic { message, ..d }
-            });
-        }
-        #[cfg(not(feature = "pdf"))]
+        // Typeset beside the pages by the PDF stage, not here.
         Target::GuidePdf => {
             return Err(Diagnostic::error(
                 "themes",
-                "PDF demandé mais vitrine est construit sans la fonction `pdf`",
+                "le PDF n'est pas une page : il est produit par son propre module",
             ));
         }
         Target::Robots => {
@@ -282,7 +269,6 @@ fn render_item(input: &RenderInput, tera: &Tera, item: &Item) -> Result<Vec<u8>,
         let html = tera
             .render("guide.html", &ctx)
             .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
-        let html = crate::guide::localise_links(&html, input.site, input.urls, input.guide);
         return Ok(inject(html, input.inject).into_bytes());
     }
     let (template, context) = pages::context(input, item);

@@ -165,6 +165,7 @@ pub fn render_markdown(
                 resolve: &resolver,
                 allow_html,
                 heading_shift: 0,
+                id_prefix: None,
             };
             markdown::render(&page.markdown, &settings)
         })
@@ -182,6 +183,7 @@ pub fn render_markdown(
                 resolve: &resolver,
                 allow_html,
                 heading_shift: 1,
+                id_prefix: None,
             };
             let fields = r
                 .body

@@ -1,0 +1,57 @@
+//! Wall time spent in each stage of a build, for `--timings` and the
+//! benchmark. Stages that run concurrently (the PDF beside the pages) are
+//! each timed on their own, so their sum can exceed the build's wall time.
+
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Runs `f`, recording its wall time under `stage`.
+    pub fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.add(stage, start.elapsed());
+        out
+    }
+
+    /// Adds `d` to `stage` (a stage timed in several pieces is summed).
+    pub fn add(&mut self, stage: &'static str, d: Duration) {
+        match self.stages.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, total)) => *total += d,
+            None => self.stages.push((stage, d)),
+        }
+    }
+
+    pub fn stages(&self) -> &[(&'static str, Duration)] {
+        &self.stages
+    }
+
+    /// One line per stage, `stage<TAB>seconds`, in the order they ran.
+    pub fn report(&self) -> String {
+        self.stages
+            .iter()
+            .map(|(s, d)| format!("temps\t{s}\t{:.4}\n", d.as_secs_f64()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_keep_their_order_and_sum() {
+        let mut t = Timings::default();
+        t.add("load", Duration::from_millis(5));
+        t.add("render", Duration::from_millis(7));
+        t.add("load", Duration::from_millis(5));
+        let names: Vec<&str> = t.stages().iter().map(|(s, _)| *s).collect();
+        assert_eq!(names, ["load", "render"]);
+        assert_eq!(t.stages()[0].1, Duration::from_millis(10));
+        assert!(t.report().starts_with("temps\tload\t0.0100\n"));
+    }
+}
