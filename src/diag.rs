@@ -60,6 +60,36 @@ impl Span {
     }
 }
 
+/// Line starts of a text, so that many spans in one file cost a binary
+/// search each instead of a scan from the top of the file.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// The same as [`Span::from_range`], in logarithmic time.
+    pub fn span(&self, text: &str, range: Range<usize>) -> Span {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let end = floor_char_boundary(text, range.end.clamp(start, text.len()));
+        let line = self.starts.partition_point(|&s| s <= start).max(1);
+        let line_start = self.starts[line - 1];
+        let column = text[line_start..start].chars().count() + 1;
+        Span {
+            start,
+            end,
+            line,
+            column,
+        }
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -284,6 +314,22 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn line_index_spans_equal_scanned_spans() {
+        let text = "a: 1\nbé: [x, y]\n\n  c: « d »\nfin";
+        let index = LineIndex::new(text);
+        for start in 0..=text.len() {
+            for end in [start, start + 1, start + 3] {
+                assert_eq!(
+                    index.span(text, start..end),
+                    Span::from_range(text, start..end),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -240,6 +240,11 @@ fn link_contacts<'a>(events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, 
         }
         match event {
             Event::Text(text) if depth == 0 => {
+                // Most text holds neither a digit nor an `@`: no scan.
+                if !text.bytes().any(|b| b == b'@' || b.is_ascii_digit()) {
+                    out.push((Event::Text(text), range));
+                    continue;
+                }
                 let pieces = split_contacts(&text);
                 if pieces.len() == 1 && pieces[0].1.is_none() {
                     out.push((Event::Text(text), range));
@@ -270,17 +275,28 @@ fn link_contacts<'a>(events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, 
 
 /// Splits text into pieces, each with the link it should carry, if any.
 fn split_contacts(text: &str) -> Vec<(String, Option<String>)> {
+    let has_at = text.contains('@');
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut pieces = Vec::new();
     let mut plain_start = 0;
     let mut i = 0;
     while i < chars.len() {
-        let (at, _) = chars[i];
-        let found = phone_at(text, at)
-            .map(|(end, digits)| (end, crate::render::format::tel_href(&digits)))
-            .or_else(|| email_at(text, at).map(|end| (end, format!("mailto:{}", &text[at..end]))));
+        let (at, c) = chars[i];
         let boundary = i == 0 || !chars[i - 1].1.is_alphanumeric();
-        if let (Some((end, href)), true) = (found, boundary) {
+        let found = if !boundary {
+            None
+        } else if c.is_ascii_digit() {
+            phone_at(text, at).map(|(end, digits)| (end, crate::render::format::tel_href(&digits)))
+        } else {
+            None
+        }
+        .or_else(|| {
+            has_at
+                .then(|| email_at(text, at))
+                .flatten()
+                .map(|end| (end, format!("mailto:{}", &text[at..end])))
+        });
+        if let Some((end, href)) = found {
             if plain_start < at {
                 pieces.push((text[plain_start..at].to_string(), None));
             }

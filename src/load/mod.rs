@@ -8,6 +8,7 @@ pub mod node;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics, Sources, rel_path};
@@ -94,6 +95,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
         );
         return loaded;
     }
+    // Walking is cheap and sequential (it fixes the order); reading and
+    // parsing every file is the work, done in parallel, then merged in
+    // walk order so the result never depends on scheduling.
+    let mut files = Vec::new();
     let walker = WalkDir::new(&content)
         .sort_by_file_name()
         .into_iter()
@@ -113,64 +118,120 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
         if !entry.file_type().is_file() {
             continue;
         }
-        let path = entry.path();
-        let Ok(inner) = path.strip_prefix(&content) else {
-            continue;
-        };
-        let parts: Vec<String> = inner
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        classify(&mut loaded, root, path, &parts, diags);
+        files.push(entry.into_path());
+    }
+    let outcomes: Vec<Outcome> = files
+        .par_iter()
+        .filter_map(|path| {
+            let inner = path.strip_prefix(&content).ok()?;
+            let parts: Vec<String> = inner
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Some(classify(root, path, &parts))
+        })
+        .collect();
+    for outcome in outcomes {
+        for d in outcome.diags {
+            diags.push(d);
+        }
+        if let Some((rel, text)) = outcome.source {
+            loaded.sources.insert(&rel, text);
+        }
+        match outcome.item {
+            Item::Config(file, node) => loaded.config = Some((file, node)),
+            Item::Static(rel, path) => loaded.static_files.push((rel, path)),
+            Item::Page(page) => loaded.pages.push(*page),
+            Item::Communes(f) => loaded.communes = Some(f),
+            Item::Zonage(f) => loaded.zonage = Some(f),
+            Item::Credits(text) => loaded.territoire_credits = Some(text),
+            Item::Record(r) => loaded.records.push(*r),
+            Item::Unparsed(kind, id) => loaded.unparsed.push((kind, id)),
+            Item::Nothing => {}
+        }
     }
     loaded
 }
 
-fn classify(
-    loaded: &mut Loaded,
-    root: &Path,
-    path: &Path,
-    parts: &[String],
-    diags: &mut Diagnostics,
-) {
+/// What one file of `content/` turned out to be.
+enum Item {
+    Config(SourceFile, Node),
+    Static(String, PathBuf),
+    Page(Box<RawPage>),
+    Communes(SourceFile),
+    Zonage(SourceFile),
+    Credits(String),
+    Record(Box<RawRecord>),
+    /// A record file that could not be read or parsed (reported).
+    Unparsed(Kind, String),
+    Nothing,
+}
+
+/// One file read: what it is, the problems found, and its text (kept for
+/// diagnostics).
+struct Outcome {
+    item: Item,
+    diags: Vec<Diagnostic>,
+    source: Option<(String, Arc<str>)>,
+}
+
+impl Outcome {
+    fn error(mut self, d: Diagnostic) -> Outcome {
+        self.diags.push(d);
+        self
+    }
+}
+
+fn classify(root: &Path, path: &Path, parts: &[String]) -> Outcome {
     let rel = rel_path(root, path);
     let part = |i: usize| parts.get(i).map(String::as_str);
+    let mut out = Outcome {
+        item: Item::Nothing,
+        diags: Vec::new(),
+        source: None,
+    };
     match (part(0), parts.len()) {
         (Some("site.yaml"), 1) => {
-            if let Some((file, node)) = read_yaml(loaded, path, &rel, diags) {
-                loaded.config = Some((file, node));
+            if let Some((file, node)) = read_yaml(&mut out, path, &rel) {
+                out.item = Item::Config(file, node);
             }
         }
         (Some("static"), n) if n >= 2 => {
-            loaded
-                .static_files
-                .push((parts[1..].join("/"), path.to_path_buf()));
+            out.item = Item::Static(parts[1..].join("/"), path.to_path_buf());
         }
         (Some("pages"), n) if n >= 2 => {
             if !rel.ends_with(".md") {
-                diags.push(
+                return out.error(
                     Diagnostic::error(&rel, "fichier inattendu dans `content/pages/`")
                         .help("les pages sont des fichiers Markdown `.md` ; les images et documents vont dans `content/static/`"),
                 );
-                return;
             }
-            if let Some(page) = read_page(loaded, path, &rel, parts[1..].join("/"), diags) {
-                loaded.pages.push(page);
+            if let Some(page) = read_page(&mut out, path, &rel, parts[1..].join("/")) {
+                out.item = Item::Page(Box::new(page));
             }
         }
         (Some("territoire"), 2) => match part(1) {
-            Some("communes.csv") => loaded.communes = read_text(loaded, path, &rel, diags),
-            Some("zonage.csv") => loaded.zonage = read_text(loaded, path, &rel, diags),
+            Some("communes.csv") => {
+                if let Some(f) = read_text(&mut out, path, &rel) {
+                    out.item = Item::Communes(f);
+                }
+            }
+            Some("zonage.csv") => {
+                if let Some(f) = read_text(&mut out, path, &rel) {
+                    out.item = Item::Zonage(f);
+                }
+            }
             Some("CREDITS.md") => {
-                loaded.territoire_credits =
-                    read_text(loaded, path, &rel, diags).map(|f| f.text.to_string())
+                if let Some(f) = read_text(&mut out, path, &rel) {
+                    out.item = Item::Credits(f.text.to_string());
+                }
             }
             // Outlines and provenance notes travel with the data.
             _ => {}
         },
         (Some(dir), 2) if Kind::from_dir(dir).is_some() => {
             let Some(kind) = Kind::from_dir(dir) else {
-                return;
+                return out;
             };
             let name = &parts[1];
             let Some(id) = name.strip_suffix(".yaml") else {
@@ -179,35 +240,33 @@ fn classify(
                 } else {
                     "une fiche est un fichier `.yaml` ; les autres fichiers vont dans `content/static/`"
                 };
-                diags.push(
+                return out.error(
                     Diagnostic::error(&rel, "fichier inattendu dans un dossier de fiches")
                         .help(help),
                 );
-                return;
             };
             if !is_slug(id) {
-                diags.push(
+                return out.error(
                     Diagnostic::error(&rel, format!("identifiant de fiche `{id}` invalide"))
                         .help(format!(
                             "le nom du fichier est l'identifiant de la fiche : minuscules sans accents, chiffres et tirets, par exemple `{}.yaml`",
                             slug::slugify(id)
                         )),
                 );
-                return;
             }
-            match read_yaml(loaded, path, &rel, diags) {
-                Some((file, node)) => loaded.records.push(RawRecord {
+            out.item = match read_yaml(&mut out, path, &rel) {
+                Some((file, node)) => Item::Record(Box::new(RawRecord {
                     kind,
                     id: id.to_string(),
                     file,
                     node,
-                }),
-                None => loaded.unparsed.push((kind, id.to_string())),
-            }
+                })),
+                None => Item::Unparsed(kind, id.to_string()),
+            };
         }
         _ => {
             let dirs: Vec<&str> = Kind::ALL.iter().map(|k| k.dir()).collect();
-            diags.push(
+            return out.error(
                 Diagnostic::error(&rel, "fichier à un emplacement inconnu").help(format!(
                     "emplacements admis : content/site.yaml, content/{{{}}}/<id>.yaml, content/pages/**/*.md, content/static/**, content/territoire/",
                     dirs.join(",")
@@ -215,14 +274,10 @@ fn classify(
             );
         }
     }
+    out
 }
 
-fn read_text(
-    loaded: &mut Loaded,
-    path: &Path,
-    rel: &str,
-    diags: &mut Diagnostics,
-) -> Option<SourceFile> {
+fn read_text(out: &mut Outcome, path: &Path, rel: &str) -> Option<SourceFile> {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
@@ -231,14 +286,14 @@ fn read_text(
                     .map(str::to_string)
                     .unwrap_or(text);
                 let text: Arc<str> = Arc::from(text);
-                loaded.sources.insert(rel, text.clone());
+                out.source = Some((rel.to_string(), text.clone()));
                 Some(SourceFile {
                     rel: rel.to_string(),
                     text,
                 })
             }
             Err(_) => {
-                diags.push(
+                out.diags.push(
                     Diagnostic::error(rel, "le fichier n'est pas encodé en UTF-8")
                         .help("enregistrez-le en UTF-8 depuis votre éditeur"),
                 );
@@ -246,7 +301,7 @@ fn read_text(
             }
         },
         Err(err) => {
-            diags.push(Diagnostic::error(
+            out.diags.push(Diagnostic::error(
                 rel,
                 format!("lecture impossible : {err}"),
             ));
@@ -255,17 +310,12 @@ fn read_text(
     }
 }
 
-fn read_yaml(
-    loaded: &mut Loaded,
-    path: &Path,
-    rel: &str,
-    diags: &mut Diagnostics,
-) -> Option<(SourceFile, Node)> {
-    let file = read_text(loaded, path, rel, diags)?;
+fn read_yaml(out: &mut Outcome, path: &Path, rel: &str) -> Option<(SourceFile, Node)> {
+    let file = read_text(out, path, rel)?;
     match node::parse(&file.text) {
         Ok(node) => Some((file, node)),
         Err(err) => {
-            diags.push(
+            out.diags.push(
                 Diagnostic::error(rel, format!("YAML invalide : {}", err.message))
                     .at(err.span)
                     .help("vérifiez l'indentation (des espaces, pas de tabulations), les `:` suivis d'un espace, et mettez entre guillemets un texte qui contient `: ` ou commence par un caractère spécial"),
@@ -275,14 +325,8 @@ fn read_yaml(
     }
 }
 
-fn read_page(
-    loaded: &mut Loaded,
-    path: &Path,
-    rel: &str,
-    page_path: String,
-    diags: &mut Diagnostics,
-) -> Option<RawPage> {
-    let file = read_text(loaded, path, rel, diags)?;
+fn read_page(out: &mut Outcome, path: &Path, rel: &str, page_path: String) -> Option<RawPage> {
+    let file = read_text(out, path, rel)?;
     match frontmatter::split(&file.text) {
         Ok((front, body, body_line)) => Some(RawPage {
             path: page_path,
@@ -292,7 +336,7 @@ fn read_page(
             file,
         }),
         Err(d) => {
-            diags.push(d.into_diagnostic(rel));
+            out.diags.push(d.into_diagnostic(rel));
             None
         }
     }

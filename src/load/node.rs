@@ -11,7 +11,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::diag::Span;
+use crate::diag::{LineIndex, Span};
 
 /// A node and its place in the source text.
 #[derive(Clone, Debug)]
@@ -196,7 +196,7 @@ pub fn parse(text: &str) -> Result<Node, ParseError> {
         with_snippet: false,
     };
     match serde_saphyr::from_str_with_options::<RawNode>(text, options) {
-        Ok(raw) => Ok(convert(text, raw)),
+        Ok(raw) => Ok(convert(text, &LineIndex::new(text), raw)),
         Err(err) => {
             let span = err.location().map(|loc| {
                 let s = loc.span();
@@ -249,7 +249,7 @@ fn strip_location_prefix(message: &str) -> &str {
     message
 }
 
-fn span_of(text: &str, loc: &serde_saphyr::Location) -> Span {
+fn span_of(text: &str, lines: &LineIndex, loc: &serde_saphyr::Location) -> Span {
     let s = loc.span();
     let start = s
         .byte_offset()
@@ -259,27 +259,29 @@ fn span_of(text: &str, loc: &serde_saphyr::Location) -> Span {
         .byte_len()
         .and_then(|o| usize::try_from(o).ok())
         .unwrap_or(0);
-    Span::from_range(text, start..start + len)
+    lines.span(text, start..start + len)
 }
 
-fn convert(text: &str, raw: RawNode) -> Node {
-    let span = span_of(text, &raw.0.referenced);
+fn convert(text: &str, lines: &LineIndex, raw: RawNode) -> Node {
+    let span = span_of(text, lines, &raw.0.referenced);
     let value = match raw.0.value {
         RawValue::Null => Value::Null,
         RawValue::Bool(b) => Value::Bool(b),
         RawValue::Int(i) => Value::Int(i),
         RawValue::Float(f) => Value::Float(f),
         RawValue::Str(s) => Value::Str(s),
-        RawValue::Seq(items) => Value::Seq(items.into_iter().map(|n| convert(text, n)).collect()),
+        RawValue::Seq(items) => {
+            Value::Seq(items.into_iter().map(|n| convert(text, lines, n)).collect())
+        }
         RawValue::Map(entries) => Value::Map(
             entries
                 .into_iter()
                 .map(|(k, v)| {
                     let key = Key {
-                        span: span_of(text, &k.referenced),
+                        span: span_of(text, lines, &k.referenced),
                         name: k.value,
                     };
-                    (key, convert(text, v))
+                    (key, convert(text, lines, v))
                 })
                 .collect(),
         ),

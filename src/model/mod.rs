@@ -79,6 +79,18 @@ impl Kind {
         }
     }
 
+    /// The template of this kind's record pages.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Aide => "aide.html",
+            Kind::Logement => "logement.html",
+            Kind::Stage => "stage.html",
+            Kind::Atout => "atout.html",
+            Kind::Organisation => "organisation.html",
+            Kind::Evenement => "evenement.html",
+        }
+    }
+
     /// The JSON Schema of this kind's YAML files.
     pub fn schema(self) -> schemars::Schema {
         match self {

@@ -199,11 +199,12 @@ pub fn render(input: &RenderInput, tera: &mut Tera, diags: &mut Diagnostics) -> 
     tera.global_context().insert("site", &global);
     tera.global_context().insert("t", &input.theme.strings);
     let tera: &Tera = tera;
+    let shared = pages::Shared::new(input);
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = input
         .plan
         .par_iter()
         .filter(|item| item.target != Target::GuidePdf)
-        .map(|item| render_item(input, tera, item).map(|bytes| (item.file.clone(), bytes)))
+        .map(|item| render_item(input, &shared, tera, item).map(|bytes| (item.file.clone(), bytes)))
         .collect();
     let mut out = Output::new();
     let mut ok = true;
@@ -221,7 +222,12 @@ pub fn render(input: &RenderInput, tera: &mut Tera, diags: &mut Diagnostics) -> 
     ok.then_some(out)
 }
 
-fn render_item(input: &RenderInput, tera: &Tera, item: &Item) -> Result<Vec<u8>, Diagnostic> {
+fn render_item(
+    input: &RenderInput,
+    shared: &pages::Shared,
+    tera: &Tera,
+    item: &Item,
+) -> Result<Vec<u8>, Diagnostic> {
     match &item.target {
         Target::ThemeAsset(name) => {
             return input
@@ -271,12 +277,11 @@ fn render_item(input: &RenderInput, tera: &Tera, item: &Item) -> Result<Vec<u8>,
             .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
         return Ok(inject(html, input.inject).into_bytes());
     }
-    let (template, context) = pages::context(input, item);
+    let (template, page) = pages::context(input, shared, item);
+    let mut context = Context::new();
+    context.insert_value("page", page);
     let html = tera
-        .render(
-            &template,
-            &Context::from_serialize(&context).unwrap_or_default(),
-        )
+        .render(&template, &context)
         .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
     Ok(inject(html, input.inject).into_bytes())
 }

@@ -1,15 +1,92 @@
 //! The template and context of each kind of page.
+//!
+//! Page data is composed of tera values: a record's view is built once per
+//! build ([`Shared`]) and shared by every page that shows it (its own page,
+//! lists, profiles, communes) as a reference-counted value, so a list of
+//! N records costs N pointer copies, not N serialisations.
 
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 use serde_json::{Value as Json, json};
+use tera::Value as TeraValue;
 
 use super::RenderInput;
 use super::views::Ctx;
 use crate::model::common::Stade;
-use crate::model::{Body, Kind, Statut};
+use crate::model::{Body, Kind, Record, Statut};
 use crate::plan::{Item, Target, profile_path};
 
-/// Which template renders `item`, and with what page data.
-pub fn context(input: &RenderInput, item: &Item) -> (String, Json) {
+/// What many pages show, computed once per build.
+pub struct Shared {
+    /// Every record's view, by kind and id.
+    views: HashMap<(Kind, String), TeraValue>,
+    /// The "Je suis…" profiles with their counts.
+    profiles: TeraValue,
+}
+
+impl Shared {
+    pub fn new(input: &RenderInput) -> Shared {
+        let ctx = Ctx {
+            site: input.site,
+            urls: input.urls,
+            index: input.index,
+        };
+        let records: Vec<&Record> = input
+            .site
+            .records
+            .values()
+            .flat_map(|m| m.values())
+            .collect();
+        let views = records
+            .par_iter()
+            .map(|r| {
+                (
+                    (r.kind, r.id.clone()),
+                    TeraValue::from_serializable(&ctx.record(r)),
+                )
+            })
+            .collect();
+        Shared {
+            views,
+            profiles: TeraValue::from_serializable(&profiles(input)),
+        }
+    }
+
+    fn view(&self, r: &Record) -> TeraValue {
+        self.views
+            .get(&(r.kind, r.id.clone()))
+            .cloned()
+            .unwrap_or_else(TeraValue::none)
+    }
+
+    /// Views of records, split into current (`publie`, or `brouillon` with
+    /// `--drafts`) and the others (`suspendu`, `archive`), listed apart.
+    fn split<'r>(&self, records: impl Iterator<Item = &'r Record>) -> (TeraValue, TeraValue) {
+        let (open, closed): (Vec<&Record>, Vec<&Record>) = records
+            .partition(|r| matches!(r.body.meta().statut, Statut::Publie | Statut::Brouillon));
+        let list = |v: Vec<&Record>| {
+            TeraValue::from(v.into_iter().map(|r| self.view(r)).collect::<Vec<_>>())
+        };
+        (list(open), list(closed))
+    }
+}
+
+/// A map of tera values.
+fn object(pairs: Vec<(&'static str, TeraValue)>) -> TeraValue {
+    TeraValue::from(
+        pairs
+            .into_iter()
+            .collect::<BTreeMap<&'static str, TeraValue>>(),
+    )
+}
+
+fn tv(v: Json) -> TeraValue {
+    TeraValue::from_serializable(&v)
+}
+
+/// Which template renders `item`, and with what page data (`page`).
+pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, TeraValue) {
     let ctx = Ctx {
         site: input.site,
         urls: input.urls,
@@ -25,24 +102,32 @@ pub fn context(input: &RenderInput, item: &Item) -> (String, Json) {
         .as_deref()
         .map(|p| input.urls.absolute(p))
         .unwrap_or_default();
-    let (template, mut data) = match &item.target {
-        Target::Home => ("index.html".to_string(), home(input, &ctx)),
+    let (template, mut data): (&str, Vec<(&'static str, TeraValue)>) = match &item.target {
+        Target::Home => ("index.html", home(input, shared)),
         Target::List(kind) => {
-            let (actifs, clos) = ctx.split(input.site.of_kind(*kind));
+            let (actifs, clos) = shared.split(input.site.of_kind(*kind));
             (
-                "liste.html".to_string(),
-                json!({ "kind": kind, "dir": kind.dir(), "actifs": actifs, "clos": clos, "profils": profiles(input) }),
+                "liste.html",
+                vec![
+                    ("kind", tv(json!(kind))),
+                    ("dir", TeraValue::from(kind.dir())),
+                    ("actifs", actifs),
+                    ("clos", clos),
+                    ("profils", shared.profiles.clone()),
+                ],
             )
         }
         Target::Record(kind, id) => {
             let view = input
                 .site
                 .get(*kind, id)
-                .map(|r| ctx.record(r))
-                .unwrap_or(Json::Null);
+                .map_or_else(TeraValue::none, |r| shared.view(r));
             (
-                format!("{}.html", kind.key()),
-                json!({ "fiche": view, "liste_url": input.urls.list(*kind) }),
+                kind.template(),
+                vec![
+                    ("fiche", view),
+                    ("liste_url", TeraValue::from(input.urls.list(*kind))),
+                ],
             )
         }
         Target::Profile(stade) => {
@@ -50,10 +135,15 @@ pub fn context(input: &RenderInput, item: &Item) -> (String, Json) {
                 .site
                 .of_kind(Kind::Aide)
                 .filter(|r| matches!(&r.body, Body::Aide(a) if a.stade.contains(stade)));
-            let (actifs, clos) = ctx.split(matching);
+            let (actifs, clos) = shared.split(matching);
             (
-                "profil.html".to_string(),
-                json!({ "profil": stade.key(), "actifs": actifs, "clos": clos, "profils": profiles(input) }),
+                "profil.html",
+                vec![
+                    ("profil", TeraValue::from(stade.key())),
+                    ("actifs", actifs),
+                    ("clos", clos),
+                    ("profils", shared.profiles.clone()),
+                ],
             )
         }
         Target::Communes => {
@@ -61,33 +151,36 @@ pub fn context(input: &RenderInput, item: &Item) -> (String, Json) {
                 .iter()
                 .map(|insee| ctx.commune(insee))
                 .collect();
-            ("communes.html".to_string(), json!({ "communes": list }))
+            ("communes.html", vec![("communes", tv(json!(list)))])
         }
-        Target::Commune(insee) => ("commune.html".to_string(), commune(input, &ctx, insee)),
+        Target::Commune(insee) => ("commune.html", commune(input, &ctx, shared, insee)),
         Target::Page(i) => {
             let page = &input.site.pages[*i];
             (
-                "page.html".to_string(),
-                json!({
-                    "titre": page.meta.titre,
-                    "description": page.meta.description,
-                    "contenu": page.html,
-                    "sommaire": page.toc,
-                    "mis_a_jour_le_fr": page.meta.mis_a_jour_le.map(super::format::date),
-                    "chemin": page.path,
-                    "credits_territoire": credits(input, &page.path),
-                    "informations_legales": page.meta.informations_legales,
-                }),
+                "page.html",
+                vec![
+                    ("titre", TeraValue::from(page.meta.titre.as_str())),
+                    ("description", tv(json!(page.meta.description))),
+                    ("contenu", TeraValue::from(page.html.as_str())),
+                    ("sommaire", tv(json!(page.toc))),
+                    (
+                        "mis_a_jour_le_fr",
+                        tv(json!(page.meta.mis_a_jour_le.map(super::format::date))),
+                    ),
+                    ("chemin", TeraValue::from(page.path.as_str())),
+                    ("credits_territoire", tv(credits(input, &page.path))),
+                    (
+                        "informations_legales",
+                        tv(json!(page.meta.informations_legales)),
+                    ),
+                ],
             )
         }
-        Target::NotFound => ("404.html".to_string(), json!({})),
-        _ => ("404.html".to_string(), json!({})),
+        _ => ("404.html", Vec::new()),
     };
-    if let Json::Object(m) = &mut data {
-        m.insert("url".into(), json!(page_url));
-        m.insert("canonical".into(), json!(canonical));
-    }
-    (template, json!({ "page": data }))
+    data.push(("url", TeraValue::from(page_url)));
+    data.push(("canonical", TeraValue::from(canonical)));
+    (template.to_string(), object(data))
 }
 
 /// The credits of the territory data appear on the credits page.
@@ -106,21 +199,26 @@ fn credits(input: &RenderInput, path: &str) -> Json {
 }
 
 fn profiles(input: &RenderInput) -> Vec<Json> {
+    let mut counts = vec![0usize; Stade::ALL.len()];
+    for r in input.site.of_kind(Kind::Aide) {
+        if let (Body::Aide(a), Statut::Publie) = (&r.body, r.body.meta().statut) {
+            for (i, s) in Stade::ALL.iter().enumerate() {
+                if a.stade.contains(s) {
+                    counts[i] += 1;
+                }
+            }
+        }
+    }
     Stade::ALL
         .iter()
-        .map(|s| {
-            let count = input
-                .site
-                .of_kind(Kind::Aide)
-                .filter(|r| r.body.meta().statut == Statut::Publie)
-                .filter(|r| matches!(&r.body, Body::Aide(a) if a.stade.contains(s)))
-                .count();
+        .zip(counts)
+        .map(|(s, count)| {
             json!({ "cle": s.key(), "url": input.urls.to(&profile_path(*s)), "nombre": count })
         })
         .collect()
 }
 
-fn home(input: &RenderInput, ctx: &Ctx) -> Json {
+fn home(input: &RenderInput, shared: &Shared) -> Vec<(&'static str, TeraValue)> {
     let intro = input.site.pages.iter().find(|p| p.path == "index.md");
     // A list, not a map: templates iterate it, and tera's maps have no order.
     let counts: Vec<Json> = Kind::ALL
@@ -150,21 +248,35 @@ fn home(input: &RenderInput, ctx: &Ctx) -> Json {
         .filter(|p| p.path != "index.md" && !p.meta.pied_de_page)
         .collect();
     pages.sort_by_key(|p| (p.meta.ordre.unwrap_or(i32::MAX), p.path.clone()));
-    json!({
-        "titre": intro.map_or(input.site.config.titre.as_str(), |p| p.meta.titre.as_str()),
-        "description": intro.and_then(|p| p.meta.description.clone()),
-        "contenu": intro.map(|p| p.html.clone()),
-        "profils": profiles(input),
-        "nombres": counts,
-        "evenements": events.iter().take(3).map(|r| ctx.record(r)).collect::<Vec<_>>(),
-        "pages": pages.iter().map(|p| json!({ "titre": p.meta.titre, "description": p.meta.description, "url": input.urls.page(&p.path) })).collect::<Vec<_>>(),
-    })
+    vec![
+        (
+            "titre",
+            TeraValue::from(intro.map_or(input.site.config.titre.as_str(), |p| p.meta.titre.as_str())),
+        ),
+        ("description", tv(json!(intro.and_then(|p| p.meta.description.clone())))),
+        ("contenu", tv(json!(intro.map(|p| p.html.clone())))),
+        ("profils", shared.profiles.clone()),
+        ("nombres", tv(json!(counts))),
+        (
+            "evenements",
+            TeraValue::from(events.iter().take(3).map(|r| shared.view(r)).collect::<Vec<_>>()),
+        ),
+        (
+            "pages",
+            tv(json!(pages.iter().map(|p| json!({ "titre": p.meta.titre, "description": p.meta.description, "url": input.urls.page(&p.path) })).collect::<Vec<_>>())),
+        ),
+    ]
 }
 
-fn commune(input: &RenderInput, ctx: &Ctx, insee: &str) -> Json {
+fn commune(
+    input: &RenderInput,
+    ctx: &Ctx,
+    shared: &Shared,
+    insee: &str,
+) -> Vec<(&'static str, TeraValue)> {
     let site = input.site;
     let Some(c) = site.communes.get(insee) else {
-        return Json::Null;
+        return Vec::new();
     };
     let attached = ctx
         .index
@@ -174,14 +286,17 @@ fn commune(input: &RenderInput, ctx: &Ctx, insee: &str) -> Json {
         .unwrap_or_default();
     let mut by_kind = Vec::new();
     for kind in Kind::ALL {
-        let list: Vec<Json> = attached
+        let list: Vec<TeraValue> = attached
             .iter()
             .filter(|(k, _)| *k == kind)
             .filter_map(|(k, id)| site.get(*k, id))
-            .map(|r| ctx.record(r))
+            .map(|r| shared.view(r))
             .collect();
         if !list.is_empty() {
-            by_kind.push(json!({ "cle": kind.dir(), "fiches": list }));
+            by_kind.push(object(vec![
+                ("cle", TeraValue::from(kind.dir())),
+                ("fiches", TeraValue::from(list)),
+            ]));
         }
     }
     let zonage: Vec<&crate::model::Zonage> = ctx
@@ -206,12 +321,12 @@ fn commune(input: &RenderInput, ctx: &Ctx, insee: &str) -> Json {
     ids.sort();
     ids.dedup();
     let aides_zonage: Vec<Json> = ids.into_iter().map(|id| ctx.link(Kind::Aide, id)).collect();
-    json!({
-        "commune": c,
-        "fiches": by_kind,
-        "zonage": zonage,
-        "aides_zonage": aides_zonage,
-    })
+    vec![
+        ("commune", tv(json!(c))),
+        ("fiches", TeraValue::from(by_kind)),
+        ("zonage", tv(json!(zonage))),
+        ("aides_zonage", tv(json!(aides_zonage))),
+    ]
 }
 
 pub fn sitemap(input: &RenderInput) -> String {

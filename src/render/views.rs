@@ -286,16 +286,4 @@ impl Ctx<'_> {
         }
         Json::Object(v)
     }
-
-    /// Views of records, split into current (`publie`) and the others
-    /// (`suspendu`, `archive`), which are listed apart.
-    pub fn split<'r>(&self, records: impl Iterator<Item = &'r Record>) -> (Vec<Json>, Vec<Json>) {
-        let (open, closed): (Vec<&Record>, Vec<&Record>) = records.partition(|r| {
-            r.body.meta().statut == Statut::Publie || r.body.meta().statut == Statut::Brouillon
-        });
-        (
-            open.into_iter().map(|r| self.record(r)).collect(),
-            closed.into_iter().map(|r| self.record(r)).collect(),
-        )
-    }
 }

@@ -14,6 +14,8 @@ mod territoire;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Diagnostics};
@@ -56,37 +58,50 @@ pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Opt
         }
     });
 
-    let mut records: BTreeMap<Kind, BTreeMap<String, Record>> = BTreeMap::new();
-    for raw in &loaded.records {
-        let schema = raw.kind.schema();
-        let Some(json) = schema::check(&schema, &raw.node, &raw.file.text, &raw.file.rel, diags)
-        else {
-            continue;
-        };
-        match Body::from_json(raw.kind, json) {
-            Ok(body) => {
-                records.entry(raw.kind).or_default().insert(
-                    raw.id.clone(),
-                    Record {
+    // Each record is checked on its own, in parallel, against its kind's
+    // schema (derived once per kind, not once per file).
+    let schemas: BTreeMap<Kind, schemars::Schema> =
+        Kind::ALL.iter().map(|k| (*k, k.schema())).collect();
+    let checked: Vec<(Option<Record>, Diagnostics)> = loaded
+        .records
+        .par_iter()
+        .map(|raw| {
+            let mut local = Diagnostics::default();
+            let record = schemas.get(&raw.kind).and_then(|schema| {
+                let json =
+                    schema::check(schema, &raw.node, &raw.file.text, &raw.file.rel, &mut local)?;
+                match Body::from_json(raw.kind, json) {
+                    Ok(body) => Some(Record {
                         kind: raw.kind,
                         id: raw.id.clone(),
                         file: raw.file.rel.clone(),
                         body,
                         node: raw.node.clone(),
                         html: BTreeMap::new(),
-                    },
-                );
-            }
-            Err(err) => diags.push(Diagnostic::error(
-                &raw.file.rel,
-                format!("fiche illisible : {err}"),
-            )),
+                    }),
+                    Err(err) => {
+                        local.push(Diagnostic::error(
+                            &raw.file.rel,
+                            format!("fiche illisible : {err}"),
+                        ));
+                        None
+                    }
+                }
+            });
+            (record, local)
+        })
+        .collect();
+    let mut records: BTreeMap<Kind, BTreeMap<String, Record>> = BTreeMap::new();
+    for (record, local) in checked {
+        diags.extend(local);
+        if let Some(r) = record {
+            records.entry(r.kind).or_default().insert(r.id.clone(), r);
         }
     }
 
     let mut pages = Vec::new();
+    let schema = schemars::schema_for!(PageMeta);
     for raw in &loaded.pages {
-        let schema = schemars::schema_for!(PageMeta);
         let Some(json) = schema::check(
             &schema,
             &raw.front.node,
