@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
@@ -175,7 +176,12 @@ pub fn build(
             }
             PartieGuide::Aides => {
                 let mut groups: Vec<Groupe> = Vec::new();
-                for r in site.of_kind(Kind::Aide).filter(|r| in_guide(r)) {
+                let aids: Vec<&Record> = site.of_kind(Kind::Aide).filter(|r| in_guide(r)).collect();
+                let mut views: Vec<Json> = aids
+                    .par_iter()
+                    .map(|r| guide_view(ctx, &links, r))
+                    .collect::<Vec<_>>();
+                for (r, view) in aids.iter().zip(views.drain(..)) {
                     let Body::Aide(a) = &r.body else { continue };
                     let cle = group_of(&a.stade, &a.beneficiaires);
                     let idx = match groups.iter().position(|g| g.cle == cle) {
@@ -201,7 +207,7 @@ pub fn build(
                             groups.len() - 1
                         }
                     };
-                    groups[idx].aides.push(guide_view(ctx, &links, r));
+                    groups[idx].aides.push(view);
                 }
                 groups.sort_by_key(|g| group_rank(&g.cle));
                 partie.groupes = groups;
@@ -239,9 +245,9 @@ pub fn build(
                     PartieGuide::Evenements => Kind::Evenement,
                     _ => Kind::Organisation,
                 };
-                partie.fiches = site
-                    .of_kind(kind_of)
-                    .filter(|r| in_guide(r))
+                let records: Vec<&Record> = site.of_kind(kind_of).filter(|r| in_guide(r)).collect();
+                partie.fiches = records
+                    .par_iter()
                     .map(|r| guide_view(ctx, &links, r))
                     .collect();
                 if partie.fiches.is_empty() && kind != PartieGuide::Logements {

@@ -268,6 +268,7 @@ fn render_item(
     if item.target == Target::Guide {
         let mut ctx = Context::new();
         ctx.insert("guide", input.guide);
+        ctx.insert_value("rendus", guide_fiches(input, tera)?);
         ctx.insert(
             "page",
             &json!({ "url": input.urls.to(crate::plan::GUIDE_PATH) }),
@@ -284,6 +285,41 @@ fn render_item(
         .render(&template, &context)
         .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
     Ok(inject(html, input.inject).into_bytes())
+}
+
+/// Every record of the guide rendered by its partial, in parallel, by
+/// anchor: the guide page then only assembles them, so the largest page of
+/// the site does not hold one core for its whole length.
+fn guide_fiches(input: &RenderInput, tera: &Tera) -> Result<tera::Value, Diagnostic> {
+    let mut fiches: Vec<(&str, &Json)> = Vec::new();
+    for partie in &input.guide.parties {
+        for f in partie.groupes.iter().flat_map(|g| g.aides.iter()) {
+            fiches.push(("partials/guide-aide.html", f));
+        }
+        for f in &partie.fiches {
+            fiches.push(("partials/guide-fiche.html", f));
+        }
+    }
+    let rendered: Result<Vec<(String, tera::Value)>, Diagnostic> = fiches
+        .par_iter()
+        .map(|(template, fiche)| {
+            let mut ctx = Context::new();
+            ctx.insert("fiche", fiche);
+            let html = tera
+                .render(template, &ctx)
+                .map_err(|e| template_error(&e, input.theme, Some(crate::plan::GUIDE_PATH)))?;
+            let anchor = fiche
+                .get("ancre")
+                .and_then(Json::as_str)
+                .unwrap_or_default();
+            Ok((anchor.to_string(), tera::Value::safe_string(&html)))
+        })
+        .collect();
+    Ok(tera::Value::from(
+        rendered?
+            .into_iter()
+            .collect::<BTreeMap<String, tera::Value>>(),
+    ))
 }
 
 /// Adds the dev server's markup (if any) before `</body>`.
