@@ -105,12 +105,49 @@ fn group_of(stades: &[Stade], beneficiaires: &[Profession]) -> String {
 }
 
 /// Builds the guide. `t` is the theme's strings (titles of parts and groups).
+/// Builds the guide. `t` is the theme's strings (titles of parts and groups).
 pub fn build(
     site: &Site,
     ctx: &Ctx,
     t: &Json,
     edition: jiff::civil::Date,
     with_pdf: bool,
+) -> Guide {
+    build_cached(site, ctx, t, edition, with_pdf, None, &Memo::new())
+}
+
+/// The memo of a built guide: each record's view by anchor.
+pub fn memo(guide: &Guide, fps: &crate::deps::Fingerprints) -> Memo {
+    guide
+        .parties
+        .iter()
+        .flat_map(|p| {
+            p.fiches
+                .iter()
+                .chain(p.groupes.iter().flat_map(|g| g.aides.iter()))
+        })
+        .filter_map(|v| {
+            let ancre = v.get("ancre")?.as_str()?;
+            Some((ancre.to_string(), (fps.anchor(ancre)?, v.clone())))
+        })
+        .collect()
+}
+
+/// Records' guide views of a previous build, by anchor, with the
+/// fingerprint of what they were made from ([`crate::deps`]).
+pub type Memo = HashMap<String, (u64, Json)>;
+
+/// Builds the guide. `t` is the theme's strings (titles of parts and groups).
+/// A record whose fingerprint (`fps`) matches its entry in `memo` keeps
+/// its view from there instead of rendering its Markdown again.
+pub fn build_cached(
+    site: &Site,
+    ctx: &Ctx,
+    t: &Json,
+    edition: jiff::civil::Date,
+    with_pdf: bool,
+    fps: Option<&crate::deps::Fingerprints>,
+    memo: &Memo,
 ) -> Guide {
     let config = site.config.guide.clone().unwrap_or_default();
     let title = |key: &str| {
@@ -126,6 +163,8 @@ pub fn build(
         urls: ctx.urls,
         targets: &targets,
         communes: crate::validate::communes_with_records(site),
+        fps,
+        memo,
     };
     let mut parties = Vec::new();
     for kind in config.ordre() {
@@ -294,8 +333,16 @@ fn group_rank(cle: &str) -> (u8, String) {
 /// guide: links inside it, headings two levels lower (a record is an `h4`
 /// under its part and group, so its text's `##` is an `h5`).
 fn guide_view(ctx: &Ctx, links: &GuideLinks, r: &Record) -> Json {
+    let ancre = anchor(r.kind, &r.id);
+    if let (Some(fp), Some((old, view))) = (
+        links.fps.and_then(|f| f.anchor(&ancre)),
+        links.memo.get(&ancre),
+    ) && fp == *old
+    {
+        return view.clone();
+    }
     let mut v = ctx.record(r);
-    v["ancre"] = json!(anchor(r.kind, &r.id));
+    v["ancre"] = json!(ancre);
     let html: serde_json::Map<String, Json> = r
         .body
         .markdown_fields()
@@ -318,6 +365,8 @@ struct GuideLinks<'a> {
     urls: &'a crate::url::Urls,
     targets: &'a HashMap<String, String>,
     communes: std::collections::BTreeSet<String>,
+    fps: Option<&'a crate::deps::Fingerprints>,
+    memo: &'a Memo,
 }
 
 impl GuideLinks<'_> {

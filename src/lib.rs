@@ -11,6 +11,7 @@
 // problem; boxing them to shrink `Result` would add noise and buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod deps;
 pub mod diag;
 pub mod guide;
 pub mod load;
@@ -99,19 +100,46 @@ fn edition_date(site: &model::Site) -> Date {
         .unwrap_or(Date::constant(2000, 1, 1))
 }
 
+/// What a build keeps for the next one: files read, records checked,
+/// Markdown and pages rendered, each with what it was made from, so a
+/// rebuild redoes only what a change touched ([`deps`]). The dev server
+/// holds one; [`build`] starts from an empty one and drops it.
+#[derive(Default)]
+pub struct Cache {
+    load: load::Cache,
+    validate: validate::Cache,
+    render: deps::RenderCache,
+    guide: guide::Memo,
+}
+
 /// Runs every stage but writing: load, validate, plan, render (the pages
 /// and, beside them on another core, the PDF).
 pub fn build(opts: &Options) -> Result<Built, Failed> {
+    build_stages(opts, None)
+}
+
+/// [`build`], reusing what `cache` holds from the previous build and
+/// leaving this build's results in it.
+pub fn build_cached(opts: &Options, cache: &mut Cache) -> Result<Built, Failed> {
+    build_stages(opts, Some(cache))
+}
+
+fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Failed> {
+    let mut fresh = Cache::default();
+    let reuse = cache.is_some();
+    let cache = cache.unwrap_or(&mut fresh);
     let mut t = Timings::default();
     let mut diags = Diagnostics::default();
-    let loaded = t.time("load", || load::load(&opts.root, &mut diags));
+    let loaded = t.time("load", || {
+        load::load_cached(&opts.root, &mut diags, &mut cache.load)
+    });
     let vopts = validate::Options {
         drafts: opts.drafts,
         today: opts.today.unwrap_or_else(today),
         base_url: opts.base_url.clone(),
     };
     let validated = t.time("validate", || {
-        validate::validate(&loaded, &vopts, &mut diags)
+        validate::validate_cached(&loaded, &vopts, &mut diags, &mut cache.validate)
     });
     let sources = loaded.sources.clone();
     drop(loaded);
@@ -145,7 +173,7 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
         });
     };
     let static_root = opts.root.join("content").join("static");
-    let (index, guide, edition) = t.time("model", || {
+    let (index, guide, edition, fingerprints) = t.time("model", || {
         let index = render::views::Index::new(&site);
         let edition = edition_date(&site);
         let ctx = render::views::Ctx {
@@ -153,8 +181,32 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
             urls: &urls,
             index: &index,
         };
-        let guide = guide::build(&site, &ctx, &theme.strings, edition, with_pdf);
-        (index, guide, edition)
+        let fingerprints = reuse.then(|| {
+            let mut h = std::hash::DefaultHasher::new();
+            use std::hash::{Hash, Hasher};
+            (
+                opts.drafts,
+                &opts.base_url,
+                &opts.inject.before_body_end,
+                with_pdf,
+                edition.to_string(),
+            )
+                .hash(&mut h);
+            deps::Fingerprints::new(&site, &index, &theme, h.finish())
+        });
+        let guide = guide::build_cached(
+            &site,
+            &ctx,
+            &theme.strings,
+            edition,
+            with_pdf,
+            fingerprints.as_ref(),
+            &cache.guide,
+        );
+        if let Some(fps) = &fingerprints {
+            cache.guide = guide::memo(&guide, fps);
+        }
+        (index, guide, edition, fingerprints)
     });
     let input = render::RenderInput {
         site: &site,
@@ -166,6 +218,7 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
         static_root: &static_root,
         index: &index,
         guide: &guide,
+        fingerprints: fingerprints.as_ref(),
     };
     // The PDF is typeset on its own core while the pages render on the
     // others: it is one long task, the pages many short ones.
@@ -174,7 +227,7 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
         || {
             let start = std::time::Instant::now();
             let mut page_diags = Diagnostics::default();
-            let out = render::render(&input, &mut tera, &mut page_diags);
+            let out = render::render(&input, &mut tera, &mut page_diags, &mut cache.render);
             (out, page_diags, start.elapsed())
         },
         || {
@@ -195,7 +248,7 @@ pub fn build(opts: &Options) -> Result<Built, Failed> {
     match pdf {
         Some(Ok((file, bytes))) => {
             if let Some(out) = output.as_mut() {
-                out.insert(file, bytes);
+                out.insert(file, std::sync::Arc::from(bytes));
             }
         }
         Some(Err(d)) => {

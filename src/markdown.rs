@@ -30,7 +30,7 @@ pub struct AnchorLink {
     pub range: Range<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,

@@ -208,6 +208,7 @@ mod tests {
             markdown: String::new(),
             html: String::new(),
             toc: Vec::new(),
+            version: 0,
         };
         Site {
             config,

@@ -166,11 +166,11 @@ mod tests {
         std::fs::create_dir_all(root.join("content")).unwrap();
         let out = root.join("public");
         let mut files = Output::new();
-        files.insert("a/index.html".into(), b"one".to_vec());
-        files.insert("old.html".into(), b"x".to_vec());
+        files.insert("a/index.html".into(), b"one".as_slice().into());
+        files.insert("old.html".into(), b"x".as_slice().into());
         write_dir(&root, &out, &files).unwrap();
         files.remove("old.html");
-        files.insert("a/index.html".into(), b"two".to_vec());
+        files.insert("a/index.html".into(), b"two".as_slice().into());
         write_dir(&root, &out, &files).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
         assert!(!out.join("old.html").exists());

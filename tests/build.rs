@@ -297,7 +297,7 @@ fn pages_load_nothing_from_another_host_and_stay_light() {
         .chain(attr_values(&page, "src"))
         .map(|u| u.split('?').next().unwrap_or("").trim_start_matches('/'))
         .filter(|u| u.ends_with(".css") || u.ends_with(".js"))
-        .map(|u| built.output.get(u).map_or(0, Vec::len))
+        .map(|u| built.output.get(u).map_or(0, |b| b.len()))
         .sum();
     assert!(weight > 0, "no stylesheet found");
     assert!(weight < 40 * 1024, "CSS + JS weigh {weight} bytes");

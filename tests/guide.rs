@@ -11,7 +11,7 @@ fn ids(html: &str) -> Vec<&str> {
     attr_values(html, "id")
 }
 
-fn check_guide(output: &BTreeMap<String, Vec<u8>>, root: &std::path::Path) {
+fn check_guide(output: &vitrine::render::Output, root: &std::path::Path) {
     let html = String::from_utf8_lossy(&output["guide/index.html"]).into_owned();
     let all = ids(&html);
     let unique: BTreeSet<&str> = all.iter().copied().collect();

@@ -5,6 +5,7 @@
 pub mod frontmatter;
 pub mod node;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,7 +30,8 @@ pub struct RawRecord {
     pub kind: Kind,
     pub id: String,
     pub file: SourceFile,
-    pub node: Node,
+    /// Shared with the validated record, which points diagnostics at it.
+    pub node: Arc<Node>,
 }
 
 /// A Markdown page, its front matter parsed but not yet typed.
@@ -82,7 +84,23 @@ pub fn is_slug(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// The time and size of a file when it was read: a rebuild reads again only
+/// the files whose stamp changed.
+type Stamp = (Option<std::time::SystemTime>, u64);
+
+/// What the previous load read, by path. The dev server keeps one between
+/// rebuilds, so a save re-reads and re-parses that file alone.
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<PathBuf, (Stamp, Outcome)>,
+}
+
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
+    load_cached(root, diags, &mut Cache::default())
+}
+
+/// [`load`], reusing what `cache` holds for files that did not change.
+pub fn load_cached(root: &Path, diags: &mut Diagnostics, cache: &mut Cache) -> Loaded {
     let content = root.join("content");
     let mut loaded = Loaded {
         root: root.to_path_buf(),
@@ -118,20 +136,33 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
         if !entry.file_type().is_file() {
             continue;
         }
-        files.push(entry.into_path());
+        let stamp = entry
+            .metadata()
+            .map(|m| (m.modified().ok(), m.len()))
+            .unwrap_or((None, 0));
+        files.push((entry.into_path(), stamp));
     }
-    let outcomes: Vec<Outcome> = files
-        .par_iter()
-        .filter_map(|path| {
+    let previous = std::mem::take(&mut cache.files);
+    let outcomes: Vec<(PathBuf, Stamp, Outcome)> = files
+        .into_par_iter()
+        .filter_map(|(path, stamp)| {
+            if let Some((old, outcome)) = previous.get(&path)
+                && *old == stamp
+                && stamp.0.is_some()
+            {
+                return Some((path, stamp, outcome.clone()));
+            }
             let inner = path.strip_prefix(&content).ok()?;
             let parts: Vec<String> = inner
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect();
-            Some(classify(root, path, &parts))
+            let outcome = classify(root, &path, &parts);
+            Some((path, stamp, outcome))
         })
         .collect();
-    for outcome in outcomes {
+    for (path, stamp, outcome) in outcomes {
+        cache.files.insert(path, (stamp, outcome.clone()));
         for d in outcome.diags {
             diags.push(d);
         }
@@ -141,11 +172,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
         match outcome.item {
             Item::Config(file, node) => loaded.config = Some((file, node)),
             Item::Static(rel, path) => loaded.static_files.push((rel, path)),
-            Item::Page(page) => loaded.pages.push(*page),
+            Item::Page(page) => loaded.pages.push((*page).clone()),
             Item::Communes(f) => loaded.communes = Some(f),
             Item::Zonage(f) => loaded.zonage = Some(f),
             Item::Credits(text) => loaded.territoire_credits = Some(text),
-            Item::Record(r) => loaded.records.push(*r),
+            Item::Record(r) => loaded.records.push((*r).clone()),
             Item::Unparsed(kind, id) => loaded.unparsed.push((kind, id)),
             Item::Nothing => {}
         }
@@ -154,14 +185,15 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
 }
 
 /// What one file of `content/` turned out to be.
+#[derive(Clone)]
 enum Item {
     Config(SourceFile, Node),
     Static(String, PathBuf),
-    Page(Box<RawPage>),
+    Page(Arc<RawPage>),
     Communes(SourceFile),
     Zonage(SourceFile),
     Credits(String),
-    Record(Box<RawRecord>),
+    Record(Arc<RawRecord>),
     /// A record file that could not be read or parsed (reported).
     Unparsed(Kind, String),
     Nothing,
@@ -169,6 +201,7 @@ enum Item {
 
 /// One file read: what it is, the problems found, and its text (kept for
 /// diagnostics).
+#[derive(Clone)]
 struct Outcome {
     item: Item,
     diags: Vec<Diagnostic>,
@@ -207,7 +240,7 @@ fn classify(root: &Path, path: &Path, parts: &[String]) -> Outcome {
                 );
             }
             if let Some(page) = read_page(&mut out, path, &rel, parts[1..].join("/")) {
-                out.item = Item::Page(Box::new(page));
+                out.item = Item::Page(Arc::new(page));
             }
         }
         (Some("territoire"), 2) => match part(1) {
@@ -255,11 +288,11 @@ fn classify(root: &Path, path: &Path, parts: &[String]) -> Outcome {
                 );
             }
             out.item = match read_yaml(&mut out, path, &rel) {
-                Some((file, node)) => Item::Record(Box::new(RawRecord {
+                Some((file, node)) => Item::Record(Arc::new(RawRecord {
                     kind,
                     id: id.to_string(),
                     file,
-                    node,
+                    node: Arc::new(node),
                 })),
                 None => Item::Unparsed(kind, id.to_string()),
             };

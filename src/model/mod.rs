@@ -210,9 +210,12 @@ pub struct Record {
     pub file: String,
     pub body: Body,
     /// The parsed tree, kept to point diagnostics at fields.
-    pub node: Node,
+    pub node: std::sync::Arc<Node>,
     /// Markdown fields rendered to HTML, by field name.
     pub html: BTreeMap<String, String>,
+    /// A hash of the record's file: what a rebuild compares to know whether
+    /// the record changed ([`crate::deps`]).
+    pub version: u64,
 }
 
 /// A Markdown page.
@@ -226,6 +229,8 @@ pub struct Page {
     pub html: String,
     /// Headings (level, id, text) for a table of contents.
     pub toc: Vec<Heading>,
+    /// A hash of the page's file ([`crate::deps`]).
+    pub version: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -6,7 +6,9 @@ pub mod format;
 mod pages;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::deps::RenderCache;
 
 use rayon::prelude::*;
 use serde_json::{Value as Json, json};
@@ -18,8 +20,12 @@ use crate::plan::{ASSETS_DIR, Item, Target};
 use crate::theme::Theme;
 use crate::url::{self, Urls};
 
-/// The output of a build: file path → bytes, ordered.
-pub type Output = BTreeMap<String, Vec<u8>>;
+/// The output of a build: file path → bytes, ordered. The bytes are shared
+/// (a rebuild reuses unchanged pages without copying them).
+pub type Output = BTreeMap<String, Bytes>;
+
+/// The bytes of one output file.
+pub type Bytes = std::sync::Arc<[u8]>;
 
 /// Extra markup the dev server adds to every HTML page (its reload script).
 #[derive(Clone, Debug, Default)]
@@ -41,6 +47,9 @@ pub struct RenderInput<'a> {
     pub index: &'a views::Index,
     /// The printable guide's structure, built once.
     pub guide: &'a crate::guide::Guide,
+    /// What each item depends on, when outputs of a previous build may be
+    /// reused (the dev server); `None` renders everything.
+    pub fingerprints: Option<&'a crate::deps::Fingerprints>,
 }
 
 /// Compiles the theme's templates; syntax errors are located in their file.
@@ -194,23 +203,71 @@ fn blake3_short(bytes: &[u8]) -> String {
     format!("{:08x}", h >> 32)
 }
 
-pub fn render(input: &RenderInput, tera: &mut Tera, diags: &mut Diagnostics) -> Option<Output> {
+/// Renders every planned item. With fingerprints ([`crate::deps`]), an
+/// item whose fingerprint is the one `cache` holds is not rendered again:
+/// its previous bytes are reused; `cache` then holds this build's outputs.
+pub fn render(
+    input: &RenderInput,
+    tera: &mut Tera,
+    diags: &mut Diagnostics,
+    cache: &mut RenderCache,
+) -> Option<Output> {
     let global = global(input);
     tera.global_context().insert("site", &global);
     tera.global_context().insert("t", &input.theme.strings);
     let tera: &Tera = tera;
     let shared = pages::Shared::new(input);
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = input
+    let previous = std::mem::take(&mut cache.pages);
+    let fiches = GuideFiches {
+        previous: std::mem::take(&mut cache.fiches),
+        next: std::sync::Mutex::new(HashMap::new()),
+    };
+    let results: Vec<Result<(String, Option<u64>, Bytes, bool), Diagnostic>> = input
         .plan
         .par_iter()
         .filter(|item| item.target != Target::GuidePdf)
-        .map(|item| render_item(input, &shared, tera, item).map(|bytes| (item.file.clone(), bytes)))
+        .map(|item| {
+            let fp = input
+                .fingerprints
+                .and_then(|f| f.item(item, input.site, input.index));
+            if let (Some(fp), Some((old, bytes))) = (fp, previous.get(&item.file))
+                && *old == fp
+            {
+                return Ok((item.file.clone(), Some(fp), bytes.clone(), true));
+            }
+            render_item(input, &shared, &fiches, tera, item)
+                .map(|bytes| (item.file.clone(), fp, Bytes::from(bytes), false))
+        })
         .collect();
+    drop(previous);
+    // `VITRINE_LOG=rendu`: which items a rebuild rendered again.
+    if std::env::var("VITRINE_LOG").is_ok_and(|v| v.split(',').any(|w| w == "rendu")) {
+        let rendered: Vec<&str> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .filter(|(_, _, _, reused)| !reused)
+            .map(|(p, _, _, _)| p.as_str())
+            .collect();
+        eprintln!(
+            "rendu\t{} sur {} : {}",
+            rendered.len(),
+            results.len(),
+            rendered
+                .iter()
+                .take(12)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
     let mut out = Output::new();
     let mut ok = true;
     for r in results {
         match r {
-            Ok((path, bytes)) => {
+            Ok((path, fp, bytes, _)) => {
+                if let Some(fp) = fp {
+                    cache.pages.insert(path.clone(), (fp, bytes.clone()));
+                }
                 out.insert(path, bytes);
             }
             Err(d) => {
@@ -219,12 +276,26 @@ pub fn render(input: &RenderInput, tera: &mut Tera, diags: &mut Diagnostics) -> 
             }
         }
     }
+    let GuideFiches { previous, next } = fiches;
+    cache.fiches = match next.into_inner() {
+        Ok(next) if !next.is_empty() => next,
+        // The guide page was reused: its records' renderings still hold.
+        _ => previous,
+    };
     ok.then_some(out)
+}
+
+/// The guide's records rendered by their partials: the previous build's,
+/// and this build's (filled when the guide page is rendered).
+struct GuideFiches {
+    previous: HashMap<String, (u64, String)>,
+    next: std::sync::Mutex<HashMap<String, (u64, String)>>,
 }
 
 fn render_item(
     input: &RenderInput,
     shared: &pages::Shared,
+    fiches: &GuideFiches,
     tera: &Tera,
     item: &Item,
 ) -> Result<Vec<u8>, Diagnostic> {
@@ -268,7 +339,7 @@ fn render_item(
     if item.target == Target::Guide {
         let mut ctx = Context::new();
         ctx.insert("guide", input.guide);
-        ctx.insert_value("rendus", guide_fiches(input, tera)?);
+        ctx.insert_value("rendus", guide_fiches(input, fiches, tera)?);
         ctx.insert(
             "page",
             &json!({ "url": input.urls.to(crate::plan::GUIDE_PATH) }),
@@ -290,36 +361,56 @@ fn render_item(
 /// Every record of the guide rendered by its partial, in parallel, by
 /// anchor: the guide page then only assembles them, so the largest page of
 /// the site does not hold one core for its whole length.
-fn guide_fiches(input: &RenderInput, tera: &Tera) -> Result<tera::Value, Diagnostic> {
-    let mut fiches: Vec<(&str, &Json)> = Vec::new();
+fn guide_fiches(
+    input: &RenderInput,
+    fiches: &GuideFiches,
+    tera: &Tera,
+) -> Result<tera::Value, Diagnostic> {
+    let mut todo: Vec<(&str, &Json)> = Vec::new();
     for partie in &input.guide.parties {
         for f in partie.groupes.iter().flat_map(|g| g.aides.iter()) {
-            fiches.push(("partials/guide-aide.html", f));
+            todo.push(("partials/guide-aide.html", f));
         }
         for f in &partie.fiches {
-            fiches.push(("partials/guide-fiche.html", f));
+            todo.push(("partials/guide-fiche.html", f));
         }
     }
-    let rendered: Result<Vec<(String, tera::Value)>, Diagnostic> = fiches
+    let rendered: Result<Vec<(String, Option<u64>, String)>, Diagnostic> = todo
         .par_iter()
         .map(|(template, fiche)| {
+            let anchor = fiche
+                .get("ancre")
+                .and_then(Json::as_str)
+                .unwrap_or_default();
+            let fp = input
+                .fingerprints
+                .and_then(|f| f.anchor(anchor))
+                .map(|fp| fp ^ crate::deps::hash_str(template));
+            if let (Some(fp), Some((old, html))) = (fp, fiches.previous.get(anchor))
+                && *old == fp
+            {
+                return Ok((anchor.to_string(), Some(fp), html.clone()));
+            }
             let mut ctx = Context::new();
             ctx.insert("fiche", fiche);
             let html = tera
                 .render(template, &ctx)
                 .map_err(|e| template_error(&e, input.theme, Some(crate::plan::GUIDE_PATH)))?;
-            let anchor = fiche
-                .get("ancre")
-                .and_then(Json::as_str)
-                .unwrap_or_default();
-            Ok((anchor.to_string(), tera::Value::safe_string(&html)))
+            Ok((anchor.to_string(), fp, html))
         })
         .collect();
-    Ok(tera::Value::from(
-        rendered?
-            .into_iter()
-            .collect::<BTreeMap<String, tera::Value>>(),
-    ))
+    let mut map = BTreeMap::new();
+    let mut next = HashMap::new();
+    for (anchor, fp, html) in rendered? {
+        map.insert(anchor.clone(), tera::Value::safe_string(&html));
+        if let Some(fp) = fp {
+            next.insert(anchor, (fp, html));
+        }
+    }
+    if let Ok(mut n) = fiches.next.lock() {
+        *n = next;
+    }
+    Ok(tera::Value::from(map))
 }
 
 /// Adds the dev server's markup (if any) before `</body>`.

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rayon::prelude::*;
 use serde_json::{Value as Json, json};
+use std::sync::OnceLock;
 use tera::Value as TeraValue;
 
 use super::RenderInput;
@@ -17,47 +17,52 @@ use crate::model::common::Stade;
 use crate::model::{Body, Kind, Record, Statut};
 use crate::plan::{Item, Target, profile_path};
 
-/// What many pages show, computed once per build.
-pub struct Shared {
-    /// Every record's view, by kind and id.
-    views: HashMap<(Kind, String), TeraValue>,
+/// What many pages show, computed once per build, and only when a page
+/// that shows it is rendered (a rebuild that reuses most pages builds few).
+pub struct Shared<'a> {
+    ctx: Ctx<'a>,
+    /// Every record's view, by kind and id, built on first use.
+    views: HashMap<(Kind, &'a str), OnceLock<TeraValue>>,
     /// The "Je suis…" profiles with their counts.
-    profiles: TeraValue,
+    profiles: OnceLock<TeraValue>,
+    input: &'a RenderInput<'a>,
 }
 
-impl Shared {
-    pub fn new(input: &RenderInput) -> Shared {
+impl<'a> Shared<'a> {
+    pub fn new(input: &'a RenderInput<'a>) -> Shared<'a> {
         let ctx = Ctx {
             site: input.site,
             urls: input.urls,
             index: input.index,
         };
-        let records: Vec<&Record> = input
+        let views = input
             .site
             .records
             .values()
             .flat_map(|m| m.values())
-            .collect();
-        let views = records
-            .par_iter()
-            .map(|r| {
-                (
-                    (r.kind, r.id.clone()),
-                    TeraValue::from_serializable(&ctx.record(r)),
-                )
-            })
+            .map(|r| ((r.kind, r.id.as_str()), OnceLock::new()))
             .collect();
         Shared {
+            ctx,
             views,
-            profiles: TeraValue::from_serializable(&profiles(input)),
+            profiles: OnceLock::new(),
+            input,
         }
     }
 
     fn view(&self, r: &Record) -> TeraValue {
-        self.views
-            .get(&(r.kind, r.id.clone()))
-            .cloned()
-            .unwrap_or_else(TeraValue::none)
+        match self.views.get(&(r.kind, r.id.as_str())) {
+            Some(cell) => cell
+                .get_or_init(|| TeraValue::from_serializable(&self.ctx.record(r)))
+                .clone(),
+            None => TeraValue::from_serializable(&self.ctx.record(r)),
+        }
+    }
+
+    fn profiles(&self) -> TeraValue {
+        self.profiles
+            .get_or_init(|| TeraValue::from_serializable(&profiles(self.input)))
+            .clone()
     }
 
     /// Views of records, split into current (`publie`, or `brouillon` with
@@ -113,7 +118,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
                     ("dir", TeraValue::from(kind.dir())),
                     ("actifs", actifs),
                     ("clos", clos),
-                    ("profils", shared.profiles.clone()),
+                    ("profils", shared.profiles()),
                 ],
             )
         }
@@ -142,7 +147,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
                     ("profil", TeraValue::from(stade.key())),
                     ("actifs", actifs),
                     ("clos", clos),
-                    ("profils", shared.profiles.clone()),
+                    ("profils", shared.profiles()),
                 ],
             )
         }
@@ -255,7 +260,7 @@ fn home(input: &RenderInput, shared: &Shared) -> Vec<(&'static str, TeraValue)> 
         ),
         ("description", tv(json!(intro.and_then(|p| p.meta.description.clone())))),
         ("contenu", tv(json!(intro.map(|p| p.html.clone())))),
-        ("profils", shared.profiles.clone()),
+        ("profils", shared.profiles()),
         ("nombres", tv(json!(counts))),
         (
             "evenements",

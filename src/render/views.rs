@@ -84,6 +84,22 @@ impl Index {
     }
 }
 
+impl Index {
+    /// The records naming `(kind, id)` whose view shows a piece of it: the
+    /// aids it replaced, the aids an organisation funds.
+    pub fn naming(&self, kind: Kind, id: &str) -> Vec<(Kind, &str)> {
+        let from = match kind {
+            Kind::Aide => self.replaced.get(id),
+            Kind::Organisation => self.funded.get(id),
+            _ => None,
+        };
+        from.into_iter()
+            .flatten()
+            .map(|a| (Kind::Aide, a.as_str()))
+            .collect()
+    }
+}
+
 pub struct Ctx<'a> {
     pub site: &'a Site,
     pub urls: &'a Urls,

@@ -159,7 +159,7 @@ impl Server {
             port,
         });
         let mut builder = rebuild::Builder::new(opts, shared.clone());
-        builder.apply(&[], rebuild::timed_build(builder.opts()));
+        builder.build_and_apply();
 
         let dirs = watched_dirs(&config.root, default_theme_dir.as_deref());
         let (watcher, events) = watch::start(&dirs, config.poll)

@@ -26,7 +26,11 @@ pub(crate) fn rebuild_loop(events: &watch::Events, dirs: &[PathBuf], builder: &m
             return;
         };
         let opts = builder.opts.clone();
-        let early = std::thread::spawn(move || timed_build(&opts));
+        let mut cache = std::mem::take(&mut builder.cache);
+        let early = std::thread::spawn(move || {
+            let outcome = timed_build(&opts, &mut cache);
+            (outcome, cache)
+        });
         let mut stale = false;
         loop {
             match watch::wait(events, dirs, Some(watch::QUIET)) {
@@ -38,9 +42,18 @@ pub(crate) fn rebuild_loop(events: &watch::Events, dirs: &[PathBuf], builder: &m
                 Next::Closed => return,
             }
         }
+        // A stale build's cache is still right (it is keyed by content);
+        // a panicked one's is lost and the next build starts afresh.
         let result = match early.join() {
-            Ok(result) if !stale => result,
-            _ => timed_build(&builder.opts),
+            Ok((result, cache)) => {
+                builder.cache = cache;
+                if stale {
+                    timed_build(&builder.opts, &mut builder.cache)
+                } else {
+                    result
+                }
+            }
+            Err(_) => timed_build(&builder.opts, &mut builder.cache),
         };
         builder.apply(&changed.into_iter().collect::<Vec<_>>(), result);
     }
@@ -49,9 +62,9 @@ pub(crate) fn rebuild_loop(events: &watch::Events, dirs: &[PathBuf], builder: &m
 /// A build's result and how long it took.
 pub(crate) type Outcome = (Result<crate::Built, crate::Failed>, Duration);
 
-pub(crate) fn timed_build(opts: &Options) -> Outcome {
+pub(crate) fn timed_build(opts: &Options, cache: &mut crate::Cache) -> Outcome {
     let start = Instant::now();
-    let result = crate::build(opts);
+    let result = crate::build_cached(opts, cache);
     (result, start.elapsed())
 }
 
@@ -64,6 +77,8 @@ pub(crate) struct Builder {
     /// page left open across a restart reloads.
     instance: String,
     builds: u64,
+    /// What the last build can hand to the next.
+    cache: crate::Cache,
 }
 
 impl Builder {
@@ -74,11 +89,14 @@ impl Builder {
             color: std::io::stderr().is_terminal(),
             instance: format!("{:x}", std::process::id()),
             builds: 0,
+            cache: crate::Cache::default(),
         }
     }
 
-    pub fn opts(&self) -> &Options {
-        &self.opts
+    /// Builds with the builder's cache and applies the result.
+    pub fn build_and_apply(&mut self) {
+        let outcome = timed_build(&self.opts, &mut self.cache);
+        self.apply(&[], outcome);
     }
 
     /// Swaps a good result in, *then* tells the pages; on failure keeps
@@ -93,6 +111,14 @@ impl Builder {
             eprintln!("vitrine : modifié : {}{more}", diag::rel_path(&root, first));
         }
         let ms = took.as_millis();
+        // `VITRINE_LOG=temps`: the time of each stage of every rebuild.
+        if std::env::var("VITRINE_LOG").is_ok_and(|v| v.split(',').any(|w| w == "temps")) {
+            let timings = match &result {
+                Ok(b) => &b.timings,
+                Err(f) => &f.timings,
+            };
+            eprint!("{}", timings.report());
+        }
         match result {
             Ok(built) => {
                 eprint!("{}", diag::render(&built.diags, &built.sources, self.color));

@@ -156,7 +156,7 @@ mod tests {
     fn output(files: &[(&str, &str)]) -> Output {
         files
             .iter()
-            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .map(|(p, b)| (p.to_string(), b.as_bytes().into()))
             .collect()
     }
 

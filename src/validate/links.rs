@@ -2,7 +2,9 @@
 //! links against the whole site, and reports broken links and anchors at
 //! their line in the source file.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -92,8 +94,43 @@ pub fn resolve(
     }
 }
 
+/// Markdown renderings by (text, heading shift), valid while the set of
+/// link targets (`env`, a hash of every record, page and commune that a
+/// link may name) stays the same: an edited record re-renders its own text
+/// alone; a record added or removed re-renders every text.
+#[derive(Default)]
+pub struct MarkdownCache {
+    env: u64,
+    entries: HashMap<(String, u8), Arc<markdown::Rendered>>,
+}
+
+/// A hash of what `@/` links resolve against.
+fn link_env(
+    site: &Site,
+    urls: &Urls,
+    communes: &BTreeSet<String>,
+    failed: &BTreeSet<(Kind, String)>,
+) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    urls.base_path().hash(&mut h);
+    urls.absolute("").hash(&mut h);
+    site.config.html_brut_autorise.hash(&mut h);
+    for (kind, by_id) in &site.records {
+        kind.hash(&mut h);
+        for id in by_id.keys() {
+            id.hash(&mut h);
+        }
+    }
+    for p in &site.pages {
+        p.path.hash(&mut h);
+    }
+    communes.hash(&mut h);
+    failed.hash(&mut h);
+    h.finish()
+}
+
 /// A record's rendered Markdown fields, by field name.
-type RecordFields = (Kind, String, Vec<(String, markdown::Rendered)>);
+type RecordFields = (Kind, String, Vec<(String, Arc<markdown::Rendered>)>);
 
 pub fn render_markdown(
     site: &mut Site,
@@ -101,8 +138,22 @@ pub fn render_markdown(
     loaded: &Loaded,
     failed: &BTreeSet<(Kind, String)>,
     diags: &mut Diagnostics,
+    cache: &mut MarkdownCache,
 ) {
     let communes = communes_with_records(site);
+    let env = link_env(site, urls, &communes, failed);
+    let previous = if cache.env == env {
+        std::mem::take(&mut cache.entries)
+    } else {
+        HashMap::new()
+    };
+    cache.env = env;
+    let render = |text: &str, settings: &Settings| -> Arc<markdown::Rendered> {
+        match previous.get(&(text.to_string(), settings.heading_shift)) {
+            Some(r) => r.clone(),
+            None => Arc::new(markdown::render(text, settings)),
+        }
+    };
     let allow_html = site.config.html_brut_autorise;
     let frozen: &Site = site;
     let resolver = |t: &str| {
@@ -167,7 +218,7 @@ pub fn render_markdown(
                 heading_shift: 0,
                 id_prefix: None,
             };
-            markdown::render(&page.markdown, &settings)
+            render(&page.markdown, &settings)
         })
         .collect();
 
@@ -189,12 +240,22 @@ pub fn render_markdown(
                 .body
                 .markdown_fields()
                 .into_iter()
-                .map(|(name, text)| (name.to_string(), markdown::render(text, &settings)))
+                .map(|(name, text)| (name.to_string(), render(text, &settings)))
                 .collect();
             (r.kind, r.id.clone(), fields)
         })
         .collect();
 
+    for (page, r) in frozen.pages.iter().zip(&page_results) {
+        cache.entries.insert((page.markdown.clone(), 0), r.clone());
+    }
+    for (kind, id, fields) in &record_results {
+        if let Some(record) = frozen.get(*kind, id) {
+            for ((_, text), (_, r)) in record.body.markdown_fields().into_iter().zip(fields) {
+                cache.entries.insert((text.to_string(), 1), r.clone());
+            }
+        }
+    }
     let mut anchors_to_check = Vec::new();
     for (page, rendered) in frozen.pages.iter().zip(&page_results) {
         let text = loaded.sources.get(&page.file).unwrap_or("");
@@ -267,12 +328,15 @@ pub fn render_markdown(
     }
 
     for (page, rendered) in site.pages.iter_mut().zip(page_results) {
-        page.html = rendered.html;
-        page.toc = rendered.headings;
+        page.html = rendered.html.clone();
+        page.toc = rendered.headings.clone();
     }
     for (kind, id, fields) in record_results {
         if let Some(record) = site.records.get_mut(&kind).and_then(|m| m.get_mut(&id)) {
-            record.html = fields.into_iter().map(|(f, r)| (f, r.html)).collect();
+            record.html = fields
+                .into_iter()
+                .map(|(f, r)| (f, r.html.clone()))
+                .collect();
         }
     }
 }

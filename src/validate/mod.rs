@@ -9,10 +9,12 @@
 mod links;
 pub use links::{communes_with_records, resolve};
 mod refs;
+pub(crate) use refs::references;
 pub mod schema;
 mod territoire;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -38,7 +40,27 @@ pub struct Validated {
     pub urls: Urls,
 }
 
+/// What a previous validation computed, reused for files whose text did not
+/// change (the dev server keeps one between rebuilds).
+#[derive(Default)]
+pub struct Cache {
+    /// Schema check of each record file, by path: the text it was made
+    /// from, the typed record (when it type-checked) and its diagnostics.
+    records: HashMap<String, (Arc<str>, Option<Record>, Diagnostics)>,
+    pub(crate) markdown: links::MarkdownCache,
+}
+
 pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Option<Validated> {
+    validate_cached(loaded, opts, diags, &mut Cache::default())
+}
+
+/// [`validate`], reusing what `cache` holds for unchanged files.
+pub fn validate_cached(
+    loaded: &Loaded,
+    opts: &Options,
+    diags: &mut Diagnostics,
+    cache: &mut Cache,
+) -> Option<Validated> {
     let config = check_config(loaded, diags);
     let urls = config.as_ref().and_then(|c| {
         let base = opts.base_url.as_deref().unwrap_or(&c.url_base);
@@ -62,10 +84,17 @@ pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Opt
     // schema (derived once per kind, not once per file).
     let schemas: BTreeMap<Kind, schemars::Schema> =
         Kind::ALL.iter().map(|k| (*k, k.schema())).collect();
-    let checked: Vec<(Option<Record>, Diagnostics)> = loaded
+    let mut previous = std::mem::take(&mut cache.records);
+    // `None`: unchanged since the previous build, taken from `previous`.
+    let checked: Vec<Option<(Option<Record>, Diagnostics)>> = loaded
         .records
         .par_iter()
         .map(|raw| {
+            if let Some((text, _, _)) = previous.get(&raw.file.rel)
+                && Arc::ptr_eq(text, &raw.file.text)
+            {
+                return None;
+            }
             let mut local = Diagnostics::default();
             let record = schemas.get(&raw.kind).and_then(|schema| {
                 let json =
@@ -78,6 +107,7 @@ pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Opt
                         body,
                         node: raw.node.clone(),
                         html: BTreeMap::new(),
+                        version: crate::deps::hash_str(&raw.file.text),
                     }),
                     Err(err) => {
                         local.push(Diagnostic::error(
@@ -88,16 +118,28 @@ pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Opt
                     }
                 }
             });
-            (record, local)
+            Some((record, local))
         })
         .collect();
     let mut records: BTreeMap<Kind, BTreeMap<String, Record>> = BTreeMap::new();
-    for (record, local) in checked {
-        diags.extend(local);
-        if let Some(r) = record {
-            records.entry(r.kind).or_default().insert(r.id.clone(), r);
+    for (raw, fresh) in loaded.records.iter().zip(checked) {
+        let entry = match fresh {
+            Some((record, local)) => (raw.file.text.clone(), record, local),
+            None => match previous.remove(&raw.file.rel) {
+                Some(entry) => entry,
+                None => continue,
+            },
+        };
+        diags.extend(entry.2.clone());
+        if let Some(r) = &entry.1 {
+            records
+                .entry(r.kind)
+                .or_default()
+                .insert(r.id.clone(), r.clone());
         }
+        cache.records.insert(raw.file.rel.clone(), entry);
     }
+    drop(previous);
 
     let mut pages = Vec::new();
     let schema = schemars::schema_for!(PageMeta);
@@ -119,6 +161,7 @@ pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Opt
                 markdown: raw.body.clone(),
                 html: String::new(),
                 toc: Vec::new(),
+                version: crate::deps::hash_str(&raw.file.text),
             }),
             Err(err) => diags.push(Diagnostic::error(
                 &raw.file.rel,
@@ -161,7 +204,14 @@ pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Opt
             .collect(),
         territoire_credits: loaded.territoire_credits.clone(),
     };
-    links::render_markdown(&mut site, &urls, loaded, &failed, diags);
+    links::render_markdown(
+        &mut site,
+        &urls,
+        loaded,
+        &failed,
+        diags,
+        &mut cache.markdown,
+    );
     (!diags.has_errors()).then_some(Validated { site, urls })
 }
 

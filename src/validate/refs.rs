@@ -92,7 +92,8 @@ fn one<'a>(
     }
 }
 
-fn references(body: &Body) -> Vec<(String, Kind, &str)> {
+/// Every record `body` names, with the field that names it.
+pub(crate) fn references(body: &Body) -> Vec<(String, Kind, &str)> {
     let mut refs: Vec<(String, Kind, &str)> = Vec::new();
     match body {
         Body::Aide(a) => {

@@ -80,10 +80,10 @@ pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
 /// Checks that every internal `href`/`src` of every HTML page resolves to a
 /// file of the output (and its `#fragment` to an id of that file). Returns
 /// the broken ones.
-pub fn broken_links(files: &BTreeMap<String, Vec<u8>>, base_path: &str) -> Vec<String> {
+pub fn broken_links<B: AsRef<[u8]>>(files: &BTreeMap<String, B>, base_path: &str) -> Vec<String> {
     let mut broken = Vec::new();
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = String::from_utf8_lossy(bytes);
+        let html = String::from_utf8_lossy(bytes.as_ref());
         for link in attr_values(&html, "href")
             .into_iter()
             .chain(attr_values(&html, "src"))
@@ -120,7 +120,7 @@ pub fn broken_links(files: &BTreeMap<String, Vec<u8>>, base_path: &str) -> Vec<S
                 None => broken.push(format!("{path}: {link}")),
                 Some(target_bytes) => {
                     if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                        let text = String::from_utf8_lossy(target_bytes);
+                        let text = String::from_utf8_lossy(target_bytes.as_ref());
                         if !text.contains(&format!("id=\"{f}\"")) {
                             broken.push(format!("{path}: {link} (no id {f})"));
                         }
