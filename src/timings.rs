@@ -30,13 +30,29 @@ impl Timings {
         &self.stages
     }
 
-    /// One line per stage, `stage<TAB>seconds`, in the order they ran.
+    /// One line per stage, `temps<TAB>stage<TAB>seconds`, in the order they
+    /// ran; then, where the system tells it (Linux), the peak memory of the
+    /// process so far, `memoire<TAB>pic<TAB>MiB`.
     pub fn report(&self) -> String {
-        self.stages
+        let mut out: String = self
+            .stages
             .iter()
             .map(|(s, d)| format!("temps\t{s}\t{:.4}\n", d.as_secs_f64()))
-            .collect()
+            .collect();
+        if let Some(kb) = peak_memory_kb() {
+            out.push_str(&format!("memoire\tpic\t{:.1}\n", kb as f64 / 1024.0));
+        }
+        out
     }
+}
+
+/// The process's peak resident memory (`VmHWM`), in KiB, on Linux.
+pub fn peak_memory_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 #[cfg(test)]

@@ -38,6 +38,19 @@ pub struct Key {
 }
 
 impl Node {
+    /// An empty map with no position.
+    pub fn empty() -> Node {
+        Node {
+            value: Value::Map(Vec::new()),
+            span: Span {
+                start: 0,
+                end: 0,
+                line: 1,
+                column: 1,
+            },
+        }
+    }
+
     /// What kind of value this is, in the words an editor reads.
     pub fn kind_fr(&self) -> &'static str {
         match self.value {

@@ -222,7 +222,7 @@ pub fn render(
         previous: std::mem::take(&mut cache.fiches),
         next: std::sync::Mutex::new(HashMap::new()),
     };
-    let results: Vec<Result<(String, Option<u64>, Bytes, bool), Diagnostic>> = input
+    let results: Vec<Result<Rendered, Diagnostic>> = input
         .plan
         .par_iter()
         .filter(|item| item.target != Target::GuidePdf)
@@ -285,6 +285,10 @@ pub fn render(
     ok.then_some(out)
 }
 
+/// One output: its path, its fingerprint (when rebuilds can reuse it), its
+/// bytes, and whether they were reused.
+type Rendered = (String, Option<u64>, Bytes, bool);
+
 /// The guide's records rendered by their partials: the previous build's,
 /// and this build's (filled when the guide page is rendered).
 struct GuideFiches {
@@ -338,7 +342,7 @@ fn render_item(
     }
     if item.target == Target::Guide {
         let mut ctx = Context::new();
-        ctx.insert("guide", input.guide);
+        ctx.insert("guide", &guide_outline(input.guide));
         ctx.insert_value("rendus", guide_fiches(input, fiches, tera)?);
         ctx.insert(
             "page",
@@ -356,6 +360,77 @@ fn render_item(
         .render(&template, &context)
         .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
     Ok(inject(html, input.inject).into_bytes())
+}
+
+/// The guide as `guide.html` reads it: its parts in order, each record
+/// reduced to its anchor, title and status (its rendering is in `rendus`),
+/// so the page does not convert every record's full view once more.
+fn guide_outline(guide: &crate::guide::Guide) -> Json {
+    let slim = |fiches: &[Json]| -> Vec<Json> {
+        fiches
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "ancre": f.get("ancre"),
+                    "titre": f.get("titre"),
+                    "statut": f.get("statut"),
+                })
+            })
+            .collect()
+    };
+    let parties: Vec<Json> = guide
+        .parties
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "kind": p.kind,
+                "ancre": p.ancre,
+                "titre": p.titre,
+                "page": p.page,
+                "lignes": p.lignes,
+                "fiches": slim(&p.fiches),
+                "groupes": p.groupes.iter().map(|g| serde_json::json!({
+                    "cle": g.cle,
+                    "ancre": g.ancre,
+                    "titre": g.titre,
+                    "aides": slim(&g.aides),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut outline = serde_json::to_value(GuideHead::from(guide)).unwrap_or(Json::Null);
+    outline["parties"] = Json::Array(parties);
+    outline
+}
+
+/// The guide's own fields, without its parts.
+#[derive(serde::Serialize)]
+struct GuideHead<'a> {
+    titre: &'a str,
+    sous_titre: &'a Option<String>,
+    departement: &'a str,
+    editeur: &'a str,
+    edition_fr: &'a str,
+    edition: &'a str,
+    licence: &'a Json,
+    fichier_pdf: &'a str,
+    pdf: bool,
+}
+
+impl<'a> From<&'a crate::guide::Guide> for GuideHead<'a> {
+    fn from(g: &'a crate::guide::Guide) -> Self {
+        GuideHead {
+            titre: &g.titre,
+            sous_titre: &g.sous_titre,
+            departement: &g.departement,
+            editeur: &g.editeur,
+            edition_fr: &g.edition_fr,
+            edition: &g.edition,
+            licence: &g.licence,
+            fichier_pdf: &g.fichier_pdf,
+            pdf: g.pdf,
+        }
+    }
 }
 
 /// Every record of the guide rendered by its partial, in parallel, by

@@ -212,6 +212,12 @@ pub fn validate_cached(
         diags,
         &mut cache.markdown,
     );
+    // The parsed trees served to point diagnostics at fields; every check
+    // is done, so the model lets them go (a tenth of a large site's memory).
+    let empty = Arc::new(crate::load::node::Node::empty());
+    for r in site.records.values_mut().flat_map(|m| m.values_mut()) {
+        r.node = empty.clone();
+    }
     (!diags.has_errors()).then_some(Validated { site, urls })
 }
 
