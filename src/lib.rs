@@ -64,7 +64,12 @@ pub struct Built {
     pub pages: usize,
     /// Wall time of each stage.
     pub timings: Timings,
+    /// What the build was made from, kept until the result is dropped.
+    pub model: Leftovers,
 }
+
+/// The resolved site and the structures built from it, past their use.
+pub struct Leftovers(#[allow(dead_code)] Box<dyn std::any::Any + Send>);
 
 /// A build that did not produce a site: its diagnostics say why.
 pub struct Failed {
@@ -257,6 +262,9 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
         }
         None => {}
     }
+    // The model is freed by whoever ends the build (a large site's is
+    // tens of thousands of allocations): the command line exits instead.
+    let model = Leftovers(Box::new((site, index, guide, plan, fingerprints)));
     match output {
         Some(output) => {
             let pages = output.keys().filter(|k| k.ends_with(".html")).count();
@@ -266,6 +274,7 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
                 sources,
                 pages,
                 timings: t,
+                model,
             })
         }
         None => Err(Failed {

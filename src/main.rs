@@ -150,6 +150,9 @@ fn main() -> ExitCode {
                 None => format!("{} pages vérifiées", built.pages),
             };
             println!("vitrine : {what}, {warnings} avertissement(s), en {seconds} s");
+            // Everything is written: the process ends without freeing the
+            // site piece by piece (the system takes the memory back at once).
+            std::mem::forget(built);
             ExitCode::SUCCESS
         }
         Err(failed) => {
