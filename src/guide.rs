@@ -105,7 +105,6 @@ fn group_of(stades: &[Stade], beneficiaires: &[Profession]) -> String {
 }
 
 /// Builds the guide. `t` is the theme's strings (titles of parts and groups).
-/// Builds the guide. `t` is the theme's strings (titles of parts and groups).
 pub fn build(
     site: &Site,
     ctx: &Ctx,
@@ -116,8 +115,9 @@ pub fn build(
     build_cached(site, ctx, t, edition, with_pdf, None, &Memo::new())
 }
 
-/// The memo of a built guide: each record's view by anchor.
-pub fn memo(guide: &Guide, fps: &crate::deps::Fingerprints) -> Memo {
+/// The memo of a built guide: each record's view by anchor, with the
+/// fingerprint it was made from.
+pub fn memo<'a>(guide: &'a Guide, fps: &crate::deps::Fingerprints) -> Memo<'a> {
     guide
         .parties
         .iter()
@@ -128,14 +128,14 @@ pub fn memo(guide: &Guide, fps: &crate::deps::Fingerprints) -> Memo {
         })
         .filter_map(|v| {
             let ancre = v.get("ancre")?.as_str()?;
-            Some((ancre.to_string(), (fps.anchor(ancre)?, v.clone())))
+            Some((ancre, (fps.anchor(ancre)?, v)))
         })
         .collect()
 }
 
 /// Records' guide views of a previous build, by anchor, with the
 /// fingerprint of what they were made from ([`crate::deps`]).
-pub type Memo = HashMap<String, (u64, Json)>;
+pub type Memo<'a> = HashMap<&'a str, (u64, &'a Json)>;
 
 /// Builds the guide. `t` is the theme's strings (titles of parts and groups).
 /// A record whose fingerprint (`fps`) matches its entry in `memo` keeps
@@ -336,10 +336,10 @@ fn guide_view(ctx: &Ctx, links: &GuideLinks, r: &Record) -> Json {
     let ancre = anchor(r.kind, &r.id);
     if let (Some(fp), Some((old, view))) = (
         links.fps.and_then(|f| f.anchor(&ancre)),
-        links.memo.get(&ancre),
+        links.memo.get(ancre.as_str()),
     ) && fp == *old
     {
-        return view.clone();
+        return (*view).clone();
     }
     let mut v = ctx.record(r);
     v["ancre"] = json!(ancre);
@@ -366,7 +366,7 @@ struct GuideLinks<'a> {
     targets: &'a HashMap<String, String>,
     communes: std::collections::BTreeSet<String>,
     fps: Option<&'a crate::deps::Fingerprints>,
-    memo: &'a Memo,
+    memo: &'a Memo<'a>,
 }
 
 impl GuideLinks<'_> {

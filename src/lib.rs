@@ -114,7 +114,8 @@ pub struct Cache {
     load: load::Cache,
     validate: validate::Cache,
     render: deps::RenderCache,
-    guide: guide::Memo,
+    /// The previous guide, whose records' views a rebuild can keep.
+    guide: Option<(guide::Guide, deps::Fingerprints)>,
 }
 
 /// Runs every stage but writing: load, validate, plan, render (the pages
@@ -199,6 +200,11 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
                 .hash(&mut h);
             deps::Fingerprints::new(&site, &index, &theme, h.finish())
         });
+        let previous = cache.guide.take();
+        let memo = previous
+            .as_ref()
+            .map(|(g, f)| guide::memo(g, f))
+            .unwrap_or_default();
         let guide = guide::build_cached(
             &site,
             &ctx,
@@ -206,11 +212,8 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
             edition,
             with_pdf,
             fingerprints.as_ref(),
-            &cache.guide,
+            &memo,
         );
-        if let Some(fps) = &fingerprints {
-            cache.guide = guide::memo(&guide, fps);
-        }
         (index, guide, edition, fingerprints)
     });
     let input = render::RenderInput {
@@ -264,7 +267,13 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
     }
     // The model is freed by whoever ends the build (a large site's is
     // tens of thousands of allocations): the command line exits instead.
-    let model = Leftovers(Box::new((site, index, guide, plan, fingerprints)));
+    let model = match fingerprints {
+        Some(fps) if output.is_some() => {
+            cache.guide = Some((guide, fps));
+            Leftovers(Box::new((site, index, plan)))
+        }
+        fps => Leftovers(Box::new((site, index, guide, plan, fps))),
+    };
     match output {
         Some(output) => {
             let pages = output.keys().filter(|k| k.ends_with(".html")).count();

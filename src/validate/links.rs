@@ -94,14 +94,15 @@ pub fn resolve(
     }
 }
 
-/// Markdown renderings by (text, heading shift), valid while the set of
-/// link targets (`env`, a hash of every record, page and commune that a
-/// link may name) stays the same: an edited record re-renders its own text
-/// alone; a record added or removed re-renders every text.
+/// Markdown renderings of each file (a record's fields, a page's body) by
+/// its path, with the version of the file they were made from; valid while
+/// the set of link targets (`env`, a hash of every record, page and
+/// commune a link may name) stays the same: an edited record re-renders its
+/// own text alone; a record added or removed re-renders every text.
 #[derive(Default)]
 pub struct MarkdownCache {
     env: u64,
-    entries: HashMap<(String, u8), Arc<markdown::Rendered>>,
+    entries: HashMap<String, (u64, Vec<Arc<markdown::Rendered>>)>,
 }
 
 /// A hash of what `@/` links resolve against.
@@ -148,11 +149,11 @@ pub fn render_markdown(
         HashMap::new()
     };
     cache.env = env;
-    let render = |text: &str, settings: &Settings| -> Arc<markdown::Rendered> {
-        match previous.get(&(text.to_string(), settings.heading_shift)) {
-            Some(r) => r.clone(),
-            None => Arc::new(markdown::render(text, settings)),
-        }
+    let reuse = |file: &str, version: u64| -> Option<&Vec<Arc<markdown::Rendered>>> {
+        previous
+            .get(file)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, r)| r)
     };
     let allow_html = site.config.html_brut_autorise;
     let frozen: &Site = site;
@@ -218,7 +219,10 @@ pub fn render_markdown(
                 heading_shift: 0,
                 id_prefix: None,
             };
-            render(&page.markdown, &settings)
+            match reuse(&page.file, page.version).and_then(|r| r.first()) {
+                Some(r) => r.clone(),
+                None => Arc::new(markdown::render(&page.markdown, &settings)),
+            }
         })
         .collect();
 
@@ -236,24 +240,39 @@ pub fn render_markdown(
                 heading_shift: 1,
                 id_prefix: None,
             };
-            let fields = r
-                .body
-                .markdown_fields()
-                .into_iter()
-                .map(|(name, text)| (name.to_string(), render(text, &settings)))
-                .collect();
+            let texts = r.body.markdown_fields();
+            let fields = match reuse(&r.file, r.version).filter(|f| f.len() == texts.len()) {
+                Some(done) => texts
+                    .iter()
+                    .zip(done)
+                    .map(|((name, _), rendered)| (name.to_string(), rendered.clone()))
+                    .collect(),
+                None => texts
+                    .into_iter()
+                    .map(|(name, text)| {
+                        (
+                            name.to_string(),
+                            Arc::new(markdown::render(text, &settings)),
+                        )
+                    })
+                    .collect(),
+            };
             (r.kind, r.id.clone(), fields)
         })
         .collect();
 
+    drop(previous);
     for (page, r) in frozen.pages.iter().zip(&page_results) {
-        cache.entries.insert((page.markdown.clone(), 0), r.clone());
+        cache
+            .entries
+            .insert(page.file.clone(), (page.version, vec![r.clone()]));
     }
     for (kind, id, fields) in &record_results {
         if let Some(record) = frozen.get(*kind, id) {
-            for ((_, text), (_, r)) in record.body.markdown_fields().into_iter().zip(fields) {
-                cache.entries.insert((text.to_string(), 1), r.clone());
-            }
+            let rendered = fields.iter().map(|(_, r)| r.clone()).collect();
+            cache
+                .entries
+                .insert(record.file.clone(), (record.version, rendered));
         }
     }
     let mut anchors_to_check = Vec::new();
