@@ -170,6 +170,49 @@ fn check(root: &Path, output: &vitrine::render::Output, pdf_name: &str, title: &
             .any(|l| l.trim_end().ends_with(char::is_numeric)),
         "{toc}"
     );
+    // Each entry links to the page it gives, where its part or group is
+    // (the parts are typeset apart, the contents and links assembled).
+    let toc_xml = poppler(
+        "pdftohtml",
+        &["-xml", "-i", "-q", "-stdout", "-f", "2", "-l", "2"],
+        &pdf.path,
+    );
+    let mut entries = 0;
+    for link in toc_xml.split("<a href=\"").skip(1) {
+        let (href, rest) = link.split_once("\">").unwrap();
+        let target: usize = href.rsplit_once('#').unwrap().1.parse().unwrap();
+        let text = rest
+            .split("</a>")
+            .next()
+            .unwrap()
+            .replace("<b>", "")
+            .replace("</b>", "");
+        let (title, page) = text.split_once(" . ").unwrap();
+        let page: usize = page
+            .trim_end_matches(['.', ' '])
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(target, page, "{text}");
+        let title = title.replace("&#39;", "'").replace("&amp;", "&");
+        assert!(
+            norm(&pdf.page_text(page)).contains(&norm(&title)),
+            "{title} not on page {page}"
+        );
+        entries += 1;
+    }
+    assert!(entries >= 2, "{toc_xml}");
+    // Every page but the cover has its number and the total.
+    let pages = pdf.pages();
+    for page in [2, pages / 2 + 1, pages] {
+        let text = pdf.page_text(page);
+        assert!(
+            text.contains(&format!("{page} / {pages}")),
+            "page {page}: {text}"
+        );
+    }
     pdf
 }
 

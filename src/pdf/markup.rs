@@ -17,7 +17,8 @@ use super::typo::typo;
 
 /// Where a link of the Markdown goes in the PDF.
 pub enum Link {
-    /// A label inside the document (`aide-cesp`); linked only if it exists.
+    /// An anchor of the guide (`aide-cesp`), written `#link("#aide-cesp")`;
+    /// linked only if some part of the PDF has that label.
     Label(String),
     /// An address outside the document.
     Url(String),
@@ -151,8 +152,6 @@ enum Open {
     Call,
     /// A code block: its text goes into a string literal.
     Code,
-    /// A link to a label, closed by the existence check.
-    LabelLink,
 }
 
 struct Writer<'o, 'a> {
@@ -278,11 +277,13 @@ impl<'o, 'a> Writer<'o, 'a> {
                 Some(Link::Url(url)) => {
                     self.open(&format!("#link({})[", string(&url)), Open::Close("]"))
                 }
-                // The target may be missing (a département's own template
-                // may leave it out): then the text stays, unlinked.
+                // An anchor of the guide, resolved once every part is
+                // typeset (see `super::assemble`); a missing target (a
+                // département's own template may leave it out) leaves the
+                // text unlinked.
                 Some(Link::Label(label)) => self.open(
-                    &format!("#context {{ let l = label({}); let b = [", string(&label)),
-                    Open::LabelLink,
+                    &format!("#link({})[", string(&format!("#{label}"))),
+                    Open::Close("]"),
                 ),
                 None => self.open("", Open::Close("")),
             },
@@ -295,9 +296,6 @@ impl<'o, 'a> Writer<'o, 'a> {
             Some(Open::Close(s)) => self.out.push_str(s),
             Some(Open::Call) => self.out.push_str(")\n\n"),
             Some(Open::Code) => self.out.push_str("\")\n\n"),
-            Some(Open::LabelLink) => self
-                .out
-                .push_str("]; if query(l).len() == 1 { link(l, b) } else { b } }"),
             Some(Open::Heading { start, level }) => {
                 let body = self.out.split_off(start);
                 self.out.push_str(&format!(
@@ -365,7 +363,7 @@ mod tests {
         assert_eq!(convert("- un\n- deux\n"), "#list([un], [deux], )");
         assert_eq!(
             convert("[cesp](@/aides/cesp) [x](https://a.fr/x?y=\"z\")"),
-            "#context { let l = label(\"aide-cesp\"); let b = [cesp]; if query(l).len() == 1 { link(l, b) } else { b } } #link(\"https://a.fr/x?y=\\\"z\\\"\")[x]"
+            "#link(\"#aide-cesp\")[cesp] #link(\"https://a.fr/x?y=\\\"z\\\"\")[x]"
         );
         let h = convert("## Zone ZIP\n\n## Zone ZIP\n");
         assert!(h.contains("#heading(level: 2, outlined: false, bookmarked: false)[Zone ZIP]<page-zonage-zone-zip>"), "{h}");

@@ -1,21 +1,25 @@
 //! The PDF of the printable guide, typeset by Typst embedded as a library.
 //!
-//! vitrine runs Typst in memory, offline: a [`World`] whose only files are
-//! the theme's `typst/` directory (the layout, `guide.typ`, overridable by a
-//! département like any template) and two JSON files of data, `guide.json`
-//! (the [`Guide`] every edition of the guide is built from, so the PDF and
-//! the HTML guide never differ in content) and `textes.json` (the theme's
+//! vitrine runs Typst in memory, offline, on nothing but the theme's
+//! `typst/` directory (the layout, `guide.typ`, overridable by a département
+//! like any template) and two JSON files of data, `guide.json` (the
+//! [`Guide`] every edition of the guide is built from, so the PDF and the
+//! HTML guide never differ in content) and `textes.json` (the theme's
 //! interface strings). Records reach the template as data, never as
 //! generated Typst source; their Markdown fields are converted to escaped
 //! Typst markup ([`markup`]) that the template evaluates.
 //!
-//! Fonts are Typst's embedded ones, parsed once per process: a build (or a
-//! dev-server rebuild) only lays the document out.
+//! The guide is typeset part by part, in parallel, then the table of
+//! contents and the page furniture, and the pages are assembled into one
+//! PDF ([`assemble`] says why and what the template sees in each pass).
+//! Fonts are Typst's embedded ones, parsed once per process.
 
+mod assemble;
 pub mod markup;
 pub mod typo;
 mod world;
 
+use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 
 use crate::diag::Diagnostic;
@@ -46,13 +50,9 @@ pub fn render(
     }
     let data = data(guide, site, urls);
     let mut strings = theme.strings.clone();
-    typography(&mut strings);
-    let files = world::Files {
-        theme: &theme.typst,
-        guide: serde_json::to_vec(&data).unwrap_or_default(),
-        strings: serde_json::to_vec(&strings).unwrap_or_default(),
-    };
-    world::compile(files, edition, &guide.titre)
+    typography(&mut strings, &[]);
+    let strings = serde_json::to_vec(&strings).unwrap_or_default();
+    assemble::typeset(data, &theme.typst, strings, edition, &guide.titre)
 }
 
 /// The guide as the template reads it: the [`Guide`] with, next to each
@@ -117,24 +117,32 @@ pub fn data(guide: &Guide, site: &Site, urls: &Urls) -> Json {
                 page["typst"] = json!(typst);
                 strip(page);
             }
-            for groupe in partie["groupes"].as_array_mut().into_iter().flatten() {
-                for aide in groupe["aides"].as_array_mut().into_iter().flatten() {
-                    with_markup(aide, &resolve);
+            // Records, the bulk of the guide, are converted in parallel.
+            let mut records: Vec<&mut Json> = Vec::new();
+            for (key, value) in partie.as_object_mut().into_iter().flatten() {
+                let list = value.as_array_mut().into_iter().flatten();
+                match key.as_str() {
+                    "groupes" => list
+                        .filter_map(|g| g.get_mut("aides").and_then(Json::as_array_mut))
+                        .for_each(|aides| records.extend(aides)),
+                    "fiches" => records.extend(list),
+                    _ => {}
                 }
             }
-            for fiche in partie["fiches"].as_array_mut().into_iter().flatten() {
-                with_markup(fiche, &resolve);
-            }
+            records.into_par_iter().for_each(|record| {
+                with_markup(record, &resolve);
+                typography(record, &["typst"]);
+            });
         }
     }
-    typography(&mut data);
+    typography(&mut data, &["typst", "aides", "fiches"]);
     data
 }
 
 /// Adds `typst.<field>` for each Markdown field of a record's view (the
 /// fields the view has HTML for) and drops the HTML. A record is a level 3
 /// heading: its text's `##` are level 4, labelled under its anchor.
-fn with_markup(view: &mut Json, resolve: &dyn Fn(&str, Option<&str>) -> Option<Link>) {
+fn with_markup(view: &mut Json, resolve: &(dyn Fn(&str, Option<&str>) -> Option<Link> + Sync)) {
     let fields: Vec<String> = view
         .get("html")
         .and_then(Json::as_object)
@@ -167,15 +175,16 @@ fn strip(view: &mut Json) {
     }
 }
 
-/// French typography on every text of the data (markup is done already).
-fn typography(v: &mut Json) {
+/// French typography on every text of the data but under the keys `skip`
+/// (markup, typeset already; records, done on their own).
+fn typography(v: &mut Json, skip: &[&str]) {
     match v {
         Json::String(s) => *s = typo::typo(s),
-        Json::Array(a) => a.iter_mut().for_each(typography),
+        Json::Array(a) => a.iter_mut().for_each(|v| typography(v, skip)),
         Json::Object(o) => {
             for (k, v) in o.iter_mut() {
-                if k != "typst" {
-                    typography(v);
+                if !skip.contains(&k.as_str()) {
+                    typography(v, skip);
                 }
             }
         }

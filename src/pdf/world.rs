@@ -1,8 +1,15 @@
-//! The in-memory Typst [`World`] the guide is typeset in.
+//! The in-memory Typst [`World`]s the guide is typeset in.
 //!
-//! It holds nothing but the theme's `typst/` files and the data: no file
-//! system, no package download (`@preview/…` imports fail), no clock (today
-//! is the edition date), so a build is offline and reproducible.
+//! A world holds nothing but the theme's `typst/` files and the data of one
+//! pass (see [`super::assemble`]): no file system, no package download
+//! (`@preview/…` imports fail), no clock (today is the edition date), so a
+//! build is offline and reproducible.
+//!
+//! Every pass sees the theme under its own directory (`/3/guide.typ` for
+//! pass 3): the spans, hence the element locations, of two passes never
+//! coincide, so their pages can be put in one document. Paths are interned
+//! once, in pass order, before any pass runs: interning is global and the
+//! passes run in parallel.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -32,140 +39,89 @@ static FONTS: LazyLock<FontStore> = LazyLock::new(|| {
     store
 });
 
-/// What the document is made from.
-pub struct Files<'a> {
-    /// Every file of the theme's `typst/` directory: `guide.typ`, where
-    /// typesetting starts, and what it imports or shows (images).
-    pub theme: &'a BTreeMap<String, ThemeFile>,
-    /// `guide.json`.
-    pub guide: Vec<u8>,
-    /// `textes.json`.
-    pub strings: Vec<u8>,
-}
+/// The data files every pass reads, beside the theme's.
+pub const GUIDE: &str = "guide.json";
+pub const STRINGS: &str = "textes.json";
 
-struct GuideWorld {
-    main: FileId,
-    /// Typst sources of the theme, with the path diagnostics name them by.
+/// The theme's Typst files for every pass, and where diagnostics place them.
+pub struct Sources {
+    /// Parsed sources by file id (each pass has its own ids).
     sources: HashMap<FileId, (Source, String)>,
-    files: HashMap<FileId, Bytes>,
+    /// Every theme file by its name under `typst/`.
+    files: HashMap<String, Bytes>,
+    /// The interface strings, shared by the passes.
+    strings: Bytes,
     today: Datetime,
 }
 
-/// The id of a file at the root of the virtual project.
-fn id(name: &str) -> Option<FileId> {
-    let path = VirtualPath::new(format!("/{name}")).ok()?;
+/// The directory of pass `pass` (`/3/`).
+fn prefix(pass: usize) -> String {
+    format!("/{pass}/")
+}
+
+/// The id of a file of the virtual project (`name` without leading slash).
+fn id(dir: &str, name: &str) -> Option<FileId> {
+    let path = VirtualPath::new(format!("{dir}{name}")).ok()?;
     Some(RootedPath::new(VirtualRoot::Project, path).intern())
 }
 
-impl World for GuideWorld {
-    fn library(&self) -> &LazyHash<Library> {
-        &LIBRARY
-    }
-
-    fn book(&self) -> &LazyHash<FontBook> {
-        FONTS.book()
-    }
-
-    fn main(&self) -> FileId {
-        self.main
-    }
-
-    fn source(&self, id: FileId) -> FileResult<Source> {
-        match self.sources.get(&id) {
-            Some((s, _)) => Ok(s.clone()),
-            None => Err(not_found(id)),
-        }
-    }
-
-    fn file(&self, id: FileId) -> FileResult<Bytes> {
-        match self.files.get(&id) {
-            Some(b) => Ok(b.clone()),
-            None => Err(not_found(id)),
-        }
-    }
-
-    fn font(&self, index: usize) -> Option<Font> {
-        FONTS.font(index)
-    }
-
-    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        Some(self.today)
-    }
-}
-
-fn not_found(id: FileId) -> FileError {
-    match id.root() {
-        // Packages are never downloaded: the PDF must build offline.
-        VirtualRoot::Package(_) => FileError::AccessDenied,
-        VirtualRoot::Project => {
-            FileError::NotFound(id.vpath().get_without_slash().to_string().into())
-        }
-    }
-}
-
-/// Typesets the document and exports it as PDF.
-pub fn compile(
-    files: Files,
-    edition: jiff::civil::Date,
-    title: &str,
-) -> Result<Vec<u8>, Diagnostic> {
-    let today = Datetime::from_ymd(
-        i32::from(edition.year()),
-        edition.month() as u8,
-        edition.day() as u8,
-    )
-    .unwrap_or_else(|| Datetime::from_ymd(2000, 1, 1).expect("valid date"));
-    let world = GuideWorld::new(files, today)?;
-    let document = typst::compile::<PagedDocument>(&world)
-        .output
-        .map_err(|errors| world.diagnostic(errors.as_slice()))?;
-    let options = PdfOptions {
-        // Stable identifiers and dates: two builds give the same bytes.
-        ident: Smart::Custom(title.to_string()),
-        timestamp: Some(Timestamp::new_utc(today)),
-        ..PdfOptions::default()
-    };
-    let pdf =
-        typst_pdf::pdf(&document, &options).map_err(|errors| world.diagnostic(errors.as_slice()));
-    // Typst memoises across compilations (the dev server rebuilds): keep
-    // only what recent ones used.
-    typst::comemo::evict(10);
-    pdf
-}
-
-impl GuideWorld {
-    fn new(files: Files, today: Datetime) -> Result<GuideWorld, Diagnostic> {
-        let main = id(super::MAIN).expect("valid path");
-        let mut world = GuideWorld {
-            main,
+impl Sources {
+    /// Reads the theme for `passes` passes; every path they can name is
+    /// interned here, in order.
+    pub fn new(
+        theme: &BTreeMap<String, ThemeFile>,
+        strings: Vec<u8>,
+        passes: usize,
+        edition: jiff::civil::Date,
+    ) -> Result<Sources, Diagnostic> {
+        let today = Datetime::from_ymd(
+            i32::from(edition.year()),
+            edition.month() as u8,
+            edition.day() as u8,
+        )
+        .or_else(|| Datetime::from_ymd(2000, 1, 1));
+        let Some(today) = today else {
+            return Err(Diagnostic::error("themes", "date d'édition invalide"));
+        };
+        let mut out = Sources {
             sources: HashMap::new(),
             files: HashMap::new(),
+            strings: Bytes::new(strings),
             today,
         };
-        for (name, file) in files.theme {
-            let Some(fid) = id(name) else { continue };
+        let mut texts = Vec::new();
+        for (name, file) in theme {
             if name.ends_with(".typ") {
                 let text = String::from_utf8(file.bytes.clone()).map_err(|_| {
                     Diagnostic::error(&file.origin, "gabarit du PDF non encodé en UTF-8")
                 })?;
-                world
-                    .sources
-                    .insert(fid, (Source::new(fid, text), file.origin.clone()));
+                texts.push((name, text, &file.origin));
             }
-            world.files.insert(fid, Bytes::new(file.bytes.clone()));
+            out.files
+                .insert(name.clone(), Bytes::new(file.bytes.clone()));
         }
-        for (name, bytes) in [("guide.json", files.guide), ("textes.json", files.strings)] {
-            if let Some(fid) = id(name) {
-                world.files.insert(fid, Bytes::new(bytes));
+        let dirs = std::iter::once("/".to_string()).chain((0..passes).map(prefix));
+        for dir in dirs {
+            for name in [GUIDE, STRINGS] {
+                id(&dir, name);
+            }
+            for name in theme.keys() {
+                id(&dir, name);
+            }
+            for (name, text, origin) in &texts {
+                if let Some(fid) = id(&dir, name) {
+                    let source = Source::new(fid, text.clone());
+                    out.sources.insert(fid, (source, origin.to_string()));
+                }
             }
         }
-        Ok(world)
+        Ok(out)
     }
 
     /// The first error as a vitrine diagnostic, at its place in the theme
     /// file; an error inside evaluated markup is placed at the call that
     /// evaluated it.
-    fn diagnostic(&self, errors: &[SourceDiagnostic]) -> Diagnostic {
+    pub fn diagnostic(&self, errors: &[SourceDiagnostic]) -> Diagnostic {
         let Some(first) = errors.first() else {
             return Diagnostic::error("themes", "erreur du PDF sans message");
         };
@@ -178,13 +134,21 @@ impl GuideWorld {
         }
         let mut d = match place {
             Some((origin, span)) => Diagnostic::error(origin, message).at(Some(span)),
-            None => Diagnostic::error(self.sources[&self.main].1.clone(), message),
+            None => Diagnostic::error(self.main_origin(), message),
         };
         let hints: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
         if !hints.is_empty() {
             d = d.help(hints.join(" ; "));
         }
         d
+    }
+
+    /// The theme file typesetting starts from, for errors placed nowhere.
+    pub fn main_origin(&self) -> String {
+        id("/", super::MAIN)
+            .and_then(|fid| self.sources.get(&fid))
+            .map(|(_, origin)| origin.clone())
+            .unwrap_or_else(|| "themes".to_string())
     }
 
     /// The theme file and line/column of a span, if it is in a theme source.
@@ -199,5 +163,99 @@ impl GuideWorld {
         };
         let (source, origin) = self.sources.get(&id)?;
         Some((origin.clone(), Span::from_range(source.text(), range?)))
+    }
+
+    /// Typesets pass `pass` from its `guide.json`.
+    pub fn compile(&self, pass: usize, guide: Vec<u8>) -> Result<PagedDocument, Diagnostic> {
+        let dir = prefix(pass);
+        let Some(main) = id(&dir, super::MAIN) else {
+            return Err(Diagnostic::error(
+                "themes",
+                "chemin du gabarit PDF invalide",
+            ));
+        };
+        let world = PassWorld {
+            sources: self,
+            dir,
+            main,
+            guide: Bytes::new(guide),
+        };
+        typst::compile::<PagedDocument>(&world)
+            .output
+            .map_err(|errors| self.diagnostic(errors.as_slice()))
+    }
+
+    /// Exports the assembled document as PDF.
+    pub fn export(&self, document: &PagedDocument, title: &str) -> Result<Vec<u8>, Diagnostic> {
+        let options = PdfOptions {
+            // Stable identifiers and dates: two builds give the same bytes.
+            ident: Smart::Custom(title.to_string()),
+            timestamp: Some(Timestamp::new_utc(self.today)),
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(document, &options).map_err(|errors| self.diagnostic(errors.as_slice()))
+    }
+}
+
+/// The world of one pass: the theme under the pass's directory, its data.
+struct PassWorld<'a> {
+    sources: &'a Sources,
+    dir: String,
+    main: FileId,
+    guide: Bytes,
+}
+
+impl PassWorld<'_> {
+    /// The name of a file under `typst/` (or of a data file): its path
+    /// inside the pass's directory, or from the root.
+    fn name(&self, id: FileId) -> FileResult<String> {
+        if let VirtualRoot::Package(_) = id.root() {
+            // Packages are never downloaded: the PDF must build offline.
+            return Err(FileError::AccessDenied);
+        }
+        let path = format!("/{}", id.vpath().get_without_slash());
+        let name = path.strip_prefix(&self.dir).unwrap_or(&path[1..]);
+        Ok(name.to_string())
+    }
+}
+
+impl World for PassWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        FONTS.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if let Some((source, _)) = self.sources.sources.get(&id) {
+            return Ok(source.clone());
+        }
+        Err(FileError::NotFound(self.name(id)?.into()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let name = self.name(id)?;
+        match name.as_str() {
+            GUIDE => Ok(self.guide.clone()),
+            STRINGS => Ok(self.sources.strings.clone()),
+            _ => match self.sources.files.get(&name) {
+                Some(bytes) => Ok(bytes.clone()),
+                None => Err(FileError::NotFound(name.into())),
+            },
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.sources.today)
     }
 }
