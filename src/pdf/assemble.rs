@@ -8,33 +8,31 @@
 //! So the guide is typeset in passes that never look at the rest of the
 //! document, from the same template (`g.mode` tells which pass it is):
 //!
-//! 1. one pass per part, the parts in parallel (`g.mode == "corps"`,
-//!    `g.parties` holds that part alone). Nothing in it depends on the rest
-//!    of the document: links to anchors are written `link("#anchor")` and
-//!    resolved here. Typst lays it out once, and the memoised layouts are
-//!    dropped as it goes ([`evicting`]);
+//! 1. one pass per part, or per slice of a long part ([`SLICE`]), in
+//!    parallel (`g.mode == "corps"`, `g.parties` holds that part alone).
+//!    Nothing in it depends on the rest of the document: links to anchors
+//!    are written `link("#anchor")` and resolved at assembly. Typst lays it
+//!    out once, and the memoised layouts are dropped as it goes
+//!    ([`evicting`]);
 //! 2. the table of contents, the parts of kind `sommaire`, once the pages of
 //!    the others are known (`g.sommaire`: their headings, with their page);
 //! 3. the page furniture (`g.mode == "folios"`): one page per page of the
 //!    guide, with only its header and footer, from `g.folios`.
 //!
-//! The pages are then put together, each under its furniture, their links
-//! pointed at pages of the whole guide, and exported once. Each part starts
-//! on a new page; counters (footnote numbers) start again in each part.
+//! The pages are then put together ([`super::merge`]), each under its
+//! furniture, their links pointed at pages of the whole guide, and exported
+//! once. Each pass starts on a new page; counters (footnote numbers) start
+//! again in each.
 
-use std::collections::HashMap;
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value as Json, json};
-use typst::ecow::{EcoString, EcoVec};
 use typst::foundations::{NativeElement, StyleChain};
-use typst::introspection::{Introspector, Location, PagedPosition, Tag};
-use typst::layout::{Frame, FrameItem, Point};
-use typst::model::{Destination, Document, HeadingElem, LinkMarker};
-use typst_layout::{Page, PagedDocument};
+use typst::introspection::Introspector;
+use typst::model::HeadingElem;
+use typst_layout::PagedDocument;
 
 use super::world::Sources;
 use crate::diag::Diagnostic;
@@ -53,8 +51,17 @@ struct Pass {
     /// The part, content included; taken when its pass runs.
     partie: Option<Json>,
     sommaire: bool,
+    /// Whether the pass starts its part (not a later slice of it).
+    first: bool,
     document: Option<PagedDocument>,
 }
+
+/// Most records a pass typesets: a longer part is typeset in slices, so that
+/// the passes, of similar sizes, keep every core busy to the end. A slice
+/// starts on a new page; the parts of a guide of usual size are one slice.
+/// A constant, not a count of cores: the pages must not depend on the
+/// machine.
+const SLICE: usize = 250;
 
 /// Typesets the guide: `data` is [`super::data`], `strings` `textes.json`.
 pub fn typeset(
@@ -71,10 +78,14 @@ pub fn typeset(
         ));
     };
     let mut passes: Vec<Pass> = match top.remove("parties") {
-        Some(Json::Array(parties)) => parties.into_iter().map(pass).collect(),
+        Some(Json::Array(parties)) => parties.into_iter().flat_map(passes_of).collect(),
         _ => Vec::new(),
     };
-    let plan: Vec<Json> = passes.iter().map(|p| p.plan.clone()).collect();
+    let plan: Vec<Json> = passes
+        .iter()
+        .filter(|p| p.first)
+        .map(|p| p.plan.clone())
+        .collect();
     top.insert("plan".into(), Json::Array(plan));
     // Pass `passes.len()` is the furniture.
     let sources = Sources::new(theme, strings, passes.len() + 1, edition)?;
@@ -86,21 +97,100 @@ pub fn typeset(
     // Nothing of the layout is needed any more; the pages are reused as is
     // (a frame still shared with the cache would be copied when relinked).
     typst::comemo::evict(0);
-    let document = assemble(passes, result?)?;
+    let documents = passes.into_iter().filter_map(|p| p.document).collect();
+    let document = super::merge::merge(documents, result?)?;
     let pdf = sources.export(&document, title);
     drop(document);
     typst::comemo::evict(0);
     pdf
 }
 
-fn pass(partie: Json) -> Pass {
+/// The passes of a part: one, or one per slice of its records.
+fn passes_of(partie: Json) -> Vec<Pass> {
     let field = |k: &str| partie.get(k).cloned().unwrap_or(Json::Null);
     let plan = json!({ "kind": field("kind"), "ancre": field("ancre"), "titre": field("titre") });
-    Pass {
-        sommaire: partie.get("kind").and_then(Json::as_str) == Some("sommaire"),
-        plan,
-        partie: Some(partie),
-        document: None,
+    let sommaire = partie.get("kind").and_then(Json::as_str) == Some("sommaire");
+    slices(partie)
+        .into_iter()
+        .enumerate()
+        .map(|(i, partie)| Pass {
+            plan: plan.clone(),
+            partie: Some(partie),
+            sommaire,
+            first: i == 0,
+            document: None,
+        })
+        .collect()
+}
+
+/// A part cut into slices of at most [`SLICE`] records, of even sizes. A
+/// later slice has `suite: true` (its part's title is not repeated), and so
+/// has a group of aids whose first aids are in the slice before.
+fn slices(mut partie: Json) -> Vec<Json> {
+    let Some(part) = partie.as_object_mut() else {
+        return vec![partie];
+    };
+    let mut take = |key: &str| match part.remove(key) {
+        Some(Json::Array(list)) => list,
+        _ => Vec::new(),
+    };
+    let fiches = take("fiches");
+    let groupes = take("groupes");
+    let count = |g: &Json| g.get("aides").and_then(Json::as_array).map_or(0, Vec::len);
+    let records = fiches.len() + groupes.iter().map(count).sum::<usize>();
+    let n = records.div_ceil(SLICE).max(1);
+    let size = records.div_ceil(n).max(1);
+    let slice_of = |record: usize| (record / size).min(n - 1);
+    let mut out: Vec<(Vec<Json>, Vec<Json>)> = (0..n).map(|_| (Vec::new(), Vec::new())).collect();
+    for (i, fiche) in fiches.into_iter().enumerate() {
+        if let Some((list, _)) = out.get_mut(slice_of(i)) {
+            list.push(fiche);
+        }
+    }
+    let mut seen = 0;
+    for mut groupe in groupes {
+        let aides = match groupe.get_mut("aides").map(Json::take) {
+            Some(Json::Array(aides)) => aides,
+            _ => Vec::new(),
+        };
+        // The group's aids by slice, in order; an empty group stays.
+        let mut pieces: Vec<(usize, Vec<Json>)> = Vec::new();
+        for aide in aides {
+            let slice = slice_of(seen);
+            seen += 1;
+            match pieces.last_mut() {
+                Some((s, list)) if *s == slice => list.push(aide),
+                _ => pieces.push((slice, vec![aide])),
+            }
+        }
+        if pieces.is_empty() {
+            pieces.push((slice_of(seen), Vec::new()));
+        }
+        for (k, (slice, aides)) in pieces.into_iter().enumerate() {
+            let mut piece = groupe.clone();
+            set(&mut piece, "suite", json!(k > 0));
+            set(&mut piece, "aides", Json::Array(aides));
+            if let Some((_, list)) = out.get_mut(slice) {
+                list.push(piece);
+            }
+        }
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(i, (fiches, groupes))| {
+            let mut slice = part.clone();
+            slice.insert("suite".into(), json!(i > 0));
+            slice.insert("fiches".into(), Json::Array(fiches));
+            slice.insert("groupes".into(), Json::Array(groupes));
+            Json::Object(slice)
+        })
+        .collect()
+}
+
+/// Sets a field of an object (anything else is left as it is).
+fn set(value: &mut Json, key: &str, field: Json) {
+    if let Some(object) = value.as_object_mut() {
+        object.insert(key.into(), field);
     }
 }
 
@@ -175,7 +265,7 @@ fn counts(passes: &[Pass], guess: &[usize]) -> Vec<usize> {
 }
 
 /// The page before the first page of each pass.
-fn offsets(counts: &[usize]) -> Vec<usize> {
+pub(super) fn offsets(counts: &[usize]) -> Vec<usize> {
     counts
         .iter()
         .scan(0, |before, n| {
@@ -262,7 +352,7 @@ fn folios(
                 "numero": folios.len() + 1,
                 "total": total,
                 "partie": pass.plan,
-                "premiere": page == 0,
+                "premiere": pass.first && page == 0,
             }));
         }
     }
@@ -280,161 +370,60 @@ fn folios(
     Ok(document)
 }
 
-/// The pages of every pass, in order, under their furniture, their links
-/// resolved in the whole guide.
-fn assemble(passes: Vec<Pass>, folios: PagedDocument) -> Result<PagedDocument, Diagnostic> {
-    let documents: Vec<PagedDocument> = passes.into_iter().filter_map(|p| p.document).collect();
-    let Some(info) = documents.first().map(|d| d.info().clone()) else {
-        return Err(Diagnostic::error("themes", "le guide PDF n'a aucune page"));
-    };
-    let counts: Vec<usize> = documents.iter().map(|d| d.pages().len()).collect();
-    let offsets = offsets(&counts);
-    // Anchors of the whole guide, the first of a name winning.
-    let mut anchors: HashMap<String, PagedPosition> = HashMap::new();
-    for (document, offset) in documents.iter().zip(&offsets) {
-        let introspector = document.introspector();
-        for elem in introspector.query_labelled().iter() {
-            let (Some(label), Some(loc)) = (elem.label(), elem.location()) else {
-                continue;
-            };
-            if let Some(pos) = introspector.position(loc).and_then(|p| shift(p, *offset)) {
-                anchors.entry(label.resolve().to_string()).or_insert(pos);
-            }
-        }
-    }
-    let furniture = pages_of(folios, 0, &anchors);
-    let mut pages = Vec::with_capacity(furniture.len());
-    for (document, offset) in documents.into_iter().zip(offsets) {
-        pages.extend(pages_of(document, offset, &anchors));
-    }
-    let mut out = EcoVec::with_capacity(pages.len());
-    for (i, (mut page, folio)) in pages.into_iter().zip(furniture).enumerate() {
-        page.frame.push_frame(Point::zero(), folio.frame);
-        page.number = i as u64 + 1;
-        out.push(page);
-    }
-    Ok(PagedDocument::new(out, info))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The pages of a pass placed `offset` pages into the guide, their links
-/// pointed at pages of the guide. The pass is dropped first, so that its
-/// frames are no longer shared and are changed in place.
-fn pages_of(
-    document: PagedDocument,
-    offset: usize,
-    anchors: &HashMap<String, PagedPosition>,
-) -> Vec<Page> {
-    let introspector = document.introspector().clone();
-    let mut pages: Vec<Page> = document.pages().to_vec();
-    drop(document);
-    for page in &mut pages {
-        let mut locations = Vec::new();
-        linked_locations(&page.frame, &mut locations);
-        let located = locations
+    fn ids(list: &Json, key: &str) -> Vec<u64> {
+        list[key]
+            .as_array()
             .into_iter()
-            .filter_map(|loc| Some((loc, shift(introspector.position(loc)?, offset)?)))
-            .collect();
-        let links = Links {
-            anchors,
-            located,
-            offset,
-        };
-        links.relink(&mut page.frame);
-    }
-    pages
-}
-
-/// A position of a pass placed `offset` pages into the guide.
-fn shift(pos: PagedPosition, offset: usize) -> Option<PagedPosition> {
-    Some(PagedPosition {
-        page: NonZeroUsize::new(pos.page.get() + offset)?,
-        point: pos.point,
-    })
-}
-
-/// Where the links of a page of a pass go in the assembled guide.
-struct Links<'a> {
-    anchors: &'a HashMap<String, PagedPosition>,
-    /// The locations the page links to, placed in the guide.
-    located: HashMap<Location, PagedPosition>,
-    offset: usize,
-}
-
-impl Links<'_> {
-    /// Where a link goes; `None` drops the link (its text stays): an anchor
-    /// or a location the guide does not have.
-    fn resolve(&self, dest: &Destination) -> Option<Destination> {
-        match dest {
-            Destination::Url(url) => match url.strip_prefix('#') {
-                Some(anchor) => self.anchors.get(anchor).copied().map(Destination::Position),
-                None => Some(dest.clone()),
-            },
-            Destination::Location(loc) => self.located.get(loc).copied().map(Destination::Position),
-            Destination::Position(pos) => shift(*pos, self.offset).map(Destination::Position),
-        }
+            .flatten()
+            .filter_map(|r| r["id"].as_u64())
+            .collect()
     }
 
-    /// What a reader of the tagged PDF is told of a link to `#anchor` (Typst
-    /// says the URL): the page it goes to, as for any link to a page.
-    fn alt(&self, alt: &str) -> Option<Option<EcoString>> {
-        let anchor = alt.strip_prefix('#')?;
-        let pos = self.anchors.get(anchor);
-        Some(pos.map(|p| typst::ecow::eco_format!("Page {}", p.page)))
+    #[test]
+    fn a_long_part_is_cut_into_even_slices_in_order() {
+        let fiches: Vec<Json> = (0..600).map(|id| json!({ "id": id })).collect();
+        let slices = slices(json!({ "kind": "stages", "fiches": fiches }));
+        let sizes: Vec<usize> = slices.iter().map(|s| ids(s, "fiches").len()).collect();
+        assert_eq!(sizes, [200, 200, 200]);
+        let suite: Vec<bool> = slices.iter().filter_map(|s| s["suite"].as_bool()).collect();
+        assert_eq!(suite, [false, true, true]);
+        let all: Vec<u64> = slices.iter().flat_map(|s| ids(s, "fiches")).collect();
+        assert_eq!(all, (0..600).collect::<Vec<u64>>());
+        // A part of usual size is one slice.
+        let one = super::slices(json!({ "kind": "stages", "fiches": [{ "id": 1 }] }));
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0]["suite"], json!(false));
     }
 
-    /// Rewrites the links of a frame (only the frames on the way to one are
-    /// touched, so the others stay shared).
-    fn relink(&self, frame: &mut Frame) {
-        if !self.changes(frame) {
-            return;
-        }
-        frame.retain(|item| match item {
-            FrameItem::Group(group) => {
-                self.relink(&mut group.frame);
-                true
-            }
-            FrameItem::Link(dest, _) => match self.resolve(dest) {
-                Some(new) => {
-                    *dest = new;
-                    true
-                }
-                None => false,
-            },
-            FrameItem::Tag(Tag::Start(elem, _)) => {
-                if let Some(marker) = elem.to_packed_mut::<LinkMarker>()
-                    && let Some(alt) = marker.alt.as_deref().and_then(|a| self.alt(a))
-                {
-                    marker.alt = alt;
-                }
-                true
-            }
-            _ => true,
+    #[test]
+    fn a_group_of_aids_cut_between_slices_goes_on_without_its_title() {
+        let group = |cle: &str, ids: std::ops::Range<u64>| json!({ "cle": cle, "aides": ids.map(|id| json!({ "id": id })).collect::<Vec<_>>() });
+        let partie = json!({
+            "kind": "aides",
+            "groupes": [group("a", 0..100), group("b", 100..260), group("c", 260..300), group("vide", 0..0)],
         });
-    }
-
-    /// Whether [`Self::relink`] changes something in a frame.
-    fn changes(&self, frame: &Frame) -> bool {
-        frame.items().any(|(_, item)| match item {
-            FrameItem::Group(group) => self.changes(&group.frame),
-            FrameItem::Link(Destination::Url(url), _) => url.starts_with('#'),
-            FrameItem::Link(Destination::Position(_), _) => self.offset > 0,
-            FrameItem::Link(Destination::Location(_), _) => true,
-            FrameItem::Tag(Tag::Start(elem, _)) => elem
-                .to_packed::<LinkMarker>()
-                .and_then(|m| m.alt.as_deref())
-                .is_some_and(|a| a.starts_with('#')),
-            _ => false,
-        })
-    }
-}
-
-/// The locations a frame links to.
-fn linked_locations(frame: &Frame, out: &mut Vec<Location>) {
-    for (_, item) in frame.items() {
-        match item {
-            FrameItem::Group(group) => linked_locations(&group.frame, out),
-            FrameItem::Link(Destination::Location(loc), _) => out.push(*loc),
-            _ => {}
-        }
+        let slices = slices(partie);
+        assert_eq!(slices.len(), 2);
+        let groups = |s: &Json| -> Vec<(String, bool, usize)> {
+            s["groupes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|g| {
+                    let cle = g["cle"].as_str().unwrap_or_default().to_string();
+                    (cle, g["suite"] == json!(true), ids(g, "aides").len())
+                })
+                .collect()
+        };
+        let s = |c: &str, suite, n| (c.to_string(), suite, n);
+        assert_eq!(groups(&slices[0]), [s("a", false, 100), s("b", false, 50)]);
+        assert_eq!(
+            groups(&slices[1]),
+            [s("b", true, 110), s("c", false, 40), s("vide", false, 0)]
+        );
     }
 }

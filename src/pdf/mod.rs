@@ -11,11 +11,13 @@
 //!
 //! The guide is typeset part by part, in parallel, then the table of
 //! contents and the page furniture, and the pages are assembled into one
-//! PDF ([`assemble`] says why and what the template sees in each pass).
+//! PDF (the module `assemble` says why, and what the template sees in each
+//! pass).
 //! Fonts are Typst's embedded ones, parsed once per process.
 
 mod assemble;
 pub mod markup;
+mod merge;
 pub mod typo;
 mod world;
 
