@@ -100,8 +100,13 @@ pub fn typeset(
     let documents = passes.into_iter().filter_map(|p| p.document).collect();
     let document = super::merge::merge(documents, result?)?;
     let pdf = sources.export(&document, title);
-    drop(document);
-    typst::comemo::evict(0);
+    // Freeing the pages, millions of allocations, is left to a thread of its
+    // own: the build goes on meanwhile (if no thread is left, the pages are
+    // freed here, the closure dropped with the error).
+    let _ = std::thread::Builder::new().spawn(move || {
+        drop(document);
+        typst::comemo::evict(0);
+    });
     pdf
 }
 
@@ -211,15 +216,18 @@ fn pass_data(top: &Map<String, Json>, extra: Json) -> Vec<u8> {
 fn evicting<T>(f: impl FnOnce() -> T) -> T {
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let evictor = scope.spawn(|| {
+        let evictor = std::thread::Builder::new().spawn_scoped(scope, || {
             while !done.load(Ordering::Acquire) {
                 std::thread::park_timeout(EVICTION);
                 typst::comemo::evict(1);
             }
         });
+        // Without a thread (none left?), the guide is typeset all the same.
         let out = f();
         done.store(true, Ordering::Release);
-        evictor.thread().unpark();
+        if let Ok(evictor) = evictor {
+            evictor.thread().unpark();
+        }
         out
     })
 }
