@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug, Default)]
 pub struct Timings {
     stages: Vec<(&'static str, Duration)>,
+    /// Peak memory of the process (KiB) when each stage last ended, so the
+    /// stage that raised it shows.
+    peaks: Vec<(&'static str, u64)>,
 }
 
 impl Timings {
@@ -24,6 +27,12 @@ impl Timings {
             Some((_, total)) => *total += d,
             None => self.stages.push((stage, d)),
         }
+        if let Some(kb) = peak_memory_kb() {
+            match self.peaks.iter_mut().find(|(s, _)| *s == stage) {
+                Some((_, peak)) => *peak = kb,
+                None => self.peaks.push((stage, kb)),
+            }
+        }
     }
 
     pub fn stages(&self) -> &[(&'static str, Duration)] {
@@ -32,13 +41,17 @@ impl Timings {
 
     /// One line per stage, `temps<TAB>stage<TAB>seconds`, in the order they
     /// ran; then, where the system tells it (Linux), the peak memory of the
-    /// process so far, `memoire<TAB>pic<TAB>MiB`.
+    /// process so far, `memoire<TAB>pic<TAB>MiB`, preceded by the peak when
+    /// each stage ended, `memoire<TAB>apres-<stage><TAB>MiB`.
     pub fn report(&self) -> String {
         let mut out: String = self
             .stages
             .iter()
             .map(|(s, d)| format!("temps\t{s}\t{:.4}\n", d.as_secs_f64()))
             .collect();
+        for (s, kb) in &self.peaks {
+            out.push_str(&format!("memoire\tapres-{s}\t{:.1}\n", *kb as f64 / 1024.0));
+        }
         if let Some(kb) = peak_memory_kb() {
             out.push_str(&format!("memoire\tpic\t{:.1}\n", kb as f64 / 1024.0));
         }
