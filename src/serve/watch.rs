@@ -25,9 +25,11 @@ use notify_debouncer_full::{
 /// How long the debouncer waits after a file's last event.
 const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How long nothing must arrive before the collected changes are rebuilt.
-/// Long enough to merge a burst's batches and a truncate-then-write save
-/// (VS Code), short enough to feel immediate.
-pub(crate) const QUIET: Duration = Duration::from_millis(100);
+/// The debouncer already merges the events of one file (a truncate-then-
+/// write save, VS Code); this merges the batches of a burst over many files
+/// (`git checkout`), which come a debounce period apart. A burst split
+/// anyway costs one more incremental rebuild, not a wrong site.
+pub(crate) const QUIET: Duration = Duration::from_millis(50);
 /// How often the polling fallback looks at the files.
 const POLL_EVERY: Duration = Duration::from_millis(400);
 
