@@ -121,16 +121,28 @@ pub struct Cache {
 /// Runs every stage but writing: load, validate, plan, render (the pages
 /// and, beside them on another core, the PDF).
 pub fn build(opts: &Options) -> Result<Built, Failed> {
-    build_stages(opts, None)
+    build_stages(opts, None, None)
+}
+
+/// [`build`] for `vitrine check`: every output is rendered (that is where
+/// template errors show) and dropped at once, so nothing is kept or written.
+pub fn check(opts: &Options) -> Result<Built, Failed> {
+    build_stages(opts, None, Some(&|_: &str, _: &[u8]| Ok(())))
 }
 
 /// [`build`], reusing what `cache` holds from the previous build and
 /// leaving this build's results in it.
 pub fn build_cached(opts: &Options, cache: &mut Cache) -> Result<Built, Failed> {
-    build_stages(opts, Some(cache))
+    build_stages(opts, Some(cache), None)
 }
 
-fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Failed> {
+/// The stages of a build; with a `sink`, each output is handed to it as
+/// soon as it is rendered and left out of [`Built::output`].
+fn build_stages(
+    opts: &Options,
+    cache: Option<&mut Cache>,
+    sink: Option<&render::Sink>,
+) -> Result<Built, Failed> {
     let mut fresh = Cache::default();
     let reuse = cache.is_some();
     let cache = cache.unwrap_or(&mut fresh);
@@ -227,6 +239,7 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
         index: &index,
         guide: &guide,
         fingerprints: fingerprints.as_ref(),
+        sink,
     };
     // The PDF is typeset on its own core while the pages render on the
     // others: it is one long task, the pages many short ones.
@@ -254,11 +267,18 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
     diags.extend(page_diags);
     let mut output = output;
     match pdf {
-        Some(Ok((file, bytes))) => {
-            if let Some(out) = output.as_mut() {
+        Some(Ok((file, bytes))) => match (output.as_mut(), sink) {
+            (Some(_), Some(sink)) => {
+                if let Err(d) = sink(&file, &bytes) {
+                    diags.push(d);
+                    output = None;
+                }
+            }
+            (Some(out), None) => {
                 out.insert(file, std::sync::Arc::from(bytes));
             }
-        }
+            (None, _) => {}
+        },
         Some(Err(d)) => {
             diags.push(d);
             output = None;
@@ -267,6 +287,7 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
     }
     // The model is freed by whoever ends the build (a large site's is
     // tens of thousands of allocations): the command line exits instead.
+    let pages = plan.iter().filter(|i| i.file.ends_with(".html")).count();
     let model = match fingerprints {
         Some(fps) if output.is_some() => {
             cache.guide = Some((guide, fps));
@@ -275,17 +296,14 @@ fn build_stages(opts: &Options, cache: Option<&mut Cache>) -> Result<Built, Fail
         fps => Leftovers(Box::new((site, index, guide, plan, fps))),
     };
     match output {
-        Some(output) => {
-            let pages = output.keys().filter(|k| k.ends_with(".html")).count();
-            Ok(Built {
-                output,
-                diags,
-                sources,
-                pages,
-                timings: t,
-                model,
-            })
-        }
+        Some(output) => Ok(Built {
+            output,
+            diags,
+            sources,
+            pages,
+            timings: t,
+            model,
+        }),
         None => Err(Failed {
             diags,
             sources,
@@ -333,21 +351,30 @@ fn pdf_output(input: &render::RenderInput) -> Result<(String, Vec<u8>), diag::Di
     }
 }
 
-/// Builds and writes to `output`, leaving it untouched on any error.
+/// Builds and writes to `output`, leaving it untouched on any error. Each
+/// output is written to the staging directory as soon as it is rendered;
+/// the swap happens only if the whole build succeeded.
 pub fn build_to_dir(opts: &Options, output: &Path) -> Result<Built, Failed> {
-    // Refuse a dangerous output before spending time on the build.
-    if let Err(e) = write::check_output(&opts.root, output) {
+    let refused = |e: write::WriteError, timings| {
         let mut diags = Diagnostics::default();
         diags.push(diag::Diagnostic::error("--output", e.to_string()));
-        return Err(Failed {
+        Failed {
             diags,
             sources: Sources::default(),
-            timings: Timings::default(),
-        });
-    }
-    let mut built = build(opts)?;
+            timings,
+        }
+    };
+    // Refuse a dangerous output before spending time on the build.
+    let staging =
+        write::Staging::new(&opts.root, output).map_err(|e| refused(e, Timings::default()))?;
+    let sink = |rel: &str, bytes: &[u8]| {
+        staging
+            .put(rel, bytes)
+            .map_err(|e| diag::Diagnostic::error("--output", e.to_string()))
+    };
+    let mut built = build_stages(opts, None, Some(&sink))?;
     let start = std::time::Instant::now();
-    let written = write::write_dir(&opts.root, output, &built.output);
+    let written = staging.commit();
     built.timings.add("write", start.elapsed());
     match written {
         Ok(()) => Ok(built),

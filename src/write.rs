@@ -102,45 +102,101 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".vitrine-{tag}-{name}"))
 }
 
-/// Writes `files` to `output` atomically (see the module docs).
-pub fn write_dir(root: &Path, output: &Path, files: &Output) -> Result<(), WriteError> {
-    let out = check_output(root, output)?;
-    let staging = sibling(&out, "staging");
-    let old = sibling(&out, "old");
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            std::fs::remove_dir_all(leftover).map_err(io_err(leftover))?;
-        }
-    }
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-    }
-    let result = (|| {
-        for (rel, bytes) in files {
-            let path = staging.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+/// A staging directory next to the output, filled while the pages render
+/// (each page is written by the worker that rendered it and then dropped,
+/// so a build never holds the whole site in memory), then swapped in by
+/// [`Staging::commit`]. Dropped without a commit (a failed build), it
+/// deletes itself and the output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks `output` ([`check_output`]) and creates an empty staging
+    /// directory beside it, removing the leftovers of an interrupted build.
+    pub fn new(root: &Path, output: &Path) -> Result<Staging, WriteError> {
+        let out = check_output(root, output)?;
+        let dir = sibling(&out, "staging");
+        let old = sibling(&out, "old");
+        for leftover in [&dir, &old] {
+            if leftover.exists() {
+                remove_tree(leftover).map_err(io_err(leftover))?;
             }
-            std::fs::write(&path, bytes).map_err(io_err(&path))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok(Staging {
+            out,
+            dir,
+            committed: false,
+        })
+    }
+
+    /// Writes one file at `rel` (a `/`-separated path from the plan) in the
+    /// staging directory. Safe to call from several threads at once.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.dir.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        std::fs::write(&path, bytes).map_err(io_err(&path))
+    }
+
+    /// Swaps the staging directory in place of the output and deletes the
+    /// previous output.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let (out, staging) = (&self.out, &self.dir);
+        let old = sibling(out, "old");
+        if out.exists() {
+            std::fs::rename(out, &old).map_err(io_err(out))?;
+            if let Err(e) = std::fs::rename(staging, out) {
+                // Put the previous output back before reporting.
+                let _ = std::fs::rename(&old, out);
+                return Err(WriteError::Io(out.clone(), e));
+            }
+            self.committed = true;
+            remove_tree(&old).map_err(io_err(&old))?;
+        } else {
+            std::fs::rename(staging, out).map_err(io_err(out))?;
+            self.committed = true;
         }
         Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
     }
-    if out.exists() {
-        std::fs::rename(&out, &old).map_err(io_err(&out))?;
-        if let Err(e) = std::fs::rename(&staging, &out) {
-            // Put the previous output back before reporting.
-            let _ = std::fs::rename(&old, &out);
-            return Err(WriteError::Io(out, e));
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_tree(&self.dir);
         }
-        std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
-    } else {
-        std::fs::rename(&staging, &out).map_err(io_err(&out))?;
     }
-    Ok(())
+}
+
+/// `remove_dir_all`, its top-level entries in parallel (an output has a
+/// few large sections, each thousands of files).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|e| {
+        // Not followed: a symlink is removed, never what it points to.
+        if e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
+}
+
+/// Writes `files` to `output` atomically (see the module docs).
+pub fn write_dir(root: &Path, output: &Path, files: &Output) -> Result<(), WriteError> {
+    use rayon::prelude::*;
+    let staging = Staging::new(root, output)?;
+    files
+        .par_iter()
+        .try_for_each(|(rel, bytes)| staging.put(rel, bytes))?;
+    staging.commit()
 }
 
 #[cfg(test)]
@@ -175,5 +231,23 @@ mod tests {
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
         assert!(!out.join("old.html").exists());
         assert!(!sibling(&out, "staging").exists() && !sibling(&out, "old").exists());
+    }
+
+    #[test]
+    fn a_staging_dropped_without_commit_leaves_the_output_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let out = root.join("public");
+        let mut files = Output::new();
+        files.insert("index.html".into(), b"good".as_slice().into());
+        write_dir(&root, &out, &files).unwrap();
+        let staging = Staging::new(&root, &out).unwrap();
+        staging.put("index.html", b"half").unwrap();
+        staging.put("deep/er/page.html", b"half").unwrap();
+        drop(staging);
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"good");
+        assert!(!out.join("deep").exists());
+        assert!(!sibling(&out, "staging").exists());
     }
 }

@@ -50,7 +50,14 @@ pub struct RenderInput<'a> {
     /// What each item depends on, when outputs of a previous build may be
     /// reused (the dev server); `None` renders everything.
     pub fingerprints: Option<&'a crate::deps::Fingerprints>,
+    /// Where each output goes as soon as it is rendered (`build`: the
+    /// staging directory), instead of being kept in the returned
+    /// [`Output`] (`serve`, tests).
+    pub sink: Option<&'a Sink<'a>>,
 }
+
+/// Takes one rendered output, its path and bytes.
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Compiles the theme's templates; syntax errors are located in their file.
 pub fn compile(theme: &Theme, diags: &mut Diagnostics) -> Option<Tera> {
@@ -233,10 +240,14 @@ pub fn render(
             if let (Some(fp), Some((old, bytes))) = (fp, previous.get(&item.file))
                 && *old == fp
             {
-                return Ok((item.file.clone(), Some(fp), bytes.clone(), true));
+                return Ok((item.file.clone(), Some(fp), Some(bytes.clone()), true));
             }
-            render_item(input, &shared, &fiches, tera, item)
-                .map(|bytes| (item.file.clone(), fp, Bytes::from(bytes), false))
+            let bytes = render_item(input, &shared, &fiches, tera, item)?;
+            if let Some(sink) = input.sink {
+                sink(&item.file, &bytes)?;
+                return Ok((item.file.clone(), None, None, false));
+            }
+            Ok((item.file.clone(), fp, Some(Bytes::from(bytes)), false))
         })
         .collect();
     drop(previous);
@@ -264,12 +275,14 @@ pub fn render(
     let mut ok = true;
     for r in results {
         match r {
-            Ok((path, fp, bytes, _)) => {
+            Ok((path, fp, Some(bytes), _)) => {
                 if let Some(fp) = fp {
                     cache.pages.insert(path.clone(), (fp, bytes.clone()));
                 }
                 out.insert(path, bytes);
             }
+            // Written to the sink already.
+            Ok((_, _, None, _)) => {}
             Err(d) => {
                 ok = false;
                 diags.push(d);
@@ -286,8 +299,8 @@ pub fn render(
 }
 
 /// One output: its path, its fingerprint (when rebuilds can reuse it), its
-/// bytes, and whether they were reused.
-type Rendered = (String, Option<u64>, Bytes, bool);
+/// bytes (`None` once given to the sink), and whether they were reused.
+type Rendered = (String, Option<u64>, Option<Bytes>, bool);
 
 /// The guide's records rendered by their partials: the previous build's,
 /// and this build's (filled when the guide page is rendered).
