@@ -353,20 +353,19 @@ fn pdf_output(input: &render::RenderInput) -> Result<(String, Vec<u8>), diag::Di
 
 /// Builds and writes to `output`, leaving it untouched on any error. Each
 /// output is written to the staging directory as soon as it is rendered;
-/// the swap happens only if the whole build succeeded.
-pub fn build_to_dir(opts: &Options, output: &Path) -> Result<Built, Failed> {
-    let refused = |e: write::WriteError, timings| {
+/// the swap happens only if the whole build succeeded. An existing output
+/// that vitrine did not write is refused unless `force` ([`write`]).
+pub fn build_to_dir(opts: &Options, output: &Path, force: bool) -> Result<Built, Failed> {
+    // Refuse a dangerous output before spending time on the build.
+    let staging = write::Staging::new(&opts.root, output, force).map_err(|e| {
         let mut diags = Diagnostics::default();
         diags.push(diag::Diagnostic::error("--output", e.to_string()));
         Failed {
             diags,
             sources: Sources::default(),
-            timings,
+            timings: Timings::default(),
         }
-    };
-    // Refuse a dangerous output before spending time on the build.
-    let staging =
-        write::Staging::new(&opts.root, output).map_err(|e| refused(e, Timings::default()))?;
+    })?;
     let sink = |rel: &str, bytes: &[u8]| {
         staging
             .put(rel, bytes)

@@ -58,6 +58,9 @@ enum Command {
         /// Ne pas produire le PDF du guide (aperçus rapides) ; la page du guide n'y renvoie alors pas.
         #[arg(long)]
         no_pdf: bool,
+        /// Remplacer le dossier de sortie même s'il n'a pas été écrit par vitrine (jamais un fichier ni un lien symbolique).
+        #[arg(long)]
+        force: bool,
     },
     /// Vérifie le contenu et les gabarits sans rien écrire : affiche toutes les erreurs et tous les avertissements. Le PDF n'est composé qu'avec --pdf.
     Check {
@@ -120,9 +123,10 @@ fn main() -> ExitCode {
             output,
             base_url,
             no_pdf,
+            force,
         } => {
             let out = output.unwrap_or_else(|| common.root.join("public"));
-            (common, Some(out), base_url, no_pdf)
+            (common, Some((out, force)), base_url, no_pdf)
         }
         Command::Check { common, pdf } => (common, None, None, !pdf),
     };
@@ -136,7 +140,7 @@ fn main() -> ExitCode {
         skip_pdf,
     };
     let result = match &output {
-        Some(out) => vitrine::build_to_dir(&opts, out),
+        Some((out, force)) => vitrine::build_to_dir(&opts, out, *force),
         None => vitrine::check(&opts),
     };
     let seconds = format!("{:.2}", start.elapsed().as_secs_f64()).replace('.', ",");
@@ -153,7 +157,7 @@ fn main() -> ExitCode {
             eprint!("{}", diag::render(&built.diags, &built.sources, color));
             let warnings = built.diags.warning_count();
             let what = match &output {
-                Some(out) => format!("{} pages écrites dans {}", built.pages, out.display()),
+                Some((out, _)) => format!("{} pages écrites dans {}", built.pages, out.display()),
                 None => format!("{} pages vérifiées", built.pages),
             };
             println!("vitrine : {what}, {warnings} avertissement(s), en {seconds} s");

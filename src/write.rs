@@ -1,9 +1,21 @@
 //! Write: put a rendered site on disk atomically.
 //!
 //! Everything is written into a staging directory next to the output, then
-//! swapped in by renames. A build that fails before the swap leaves the
-//! previous output byte-identical; `build` never deletes anything but its
-//! own output and staging directories.
+//! swapped in. A build that fails before the swap leaves the previous
+//! output byte-identical.
+//!
+//! vitrine owns an output only if it wrote it: every output carries a
+//! marker file, [`MARKER`]. An existing directory is replaced only if it is
+//! empty or carries the marker (or with `--force`); a regular file or a
+//! symbolic link in its place is refused. So `-o ~/Documents` by mistake
+//! deletes nothing.
+//!
+//! On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: at every moment
+//! the output path holds a complete site, the old or the new. Elsewhere,
+//! or on a file system without it, the swap is two renames (output to
+//! `.vitrine-old-<name>`, staging to output); killed between them, the
+//! output is missing until the next build, which finds the old copy there
+//! and cleans it.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,6 +26,8 @@ use crate::render::Output;
 pub enum WriteError {
     /// The output directory is unsafe to replace.
     Refused(String),
+    /// The output exists and vitrine did not write it.
+    NotOurs(PathBuf, &'static str),
     Io(PathBuf, io::Error),
 }
 
@@ -21,11 +35,42 @@ impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WriteError::Refused(why) => write!(f, "{why}"),
+            WriteError::NotOurs(path, what) => write!(
+                f,
+                "refus de remplacer {} : {what} que vitrine n'a pas écrit ; choisissez un dossier de sortie vide ou nouveau, ou ajoutez --force pour le remplacer quand même",
+                path.display()
+            ),
             WriteError::Io(path, err) => {
                 write!(f, "écriture impossible de {} : {err}", path.display())
             }
         }
     }
+}
+
+/// The file that marks a directory as an output of vitrine.
+pub const MARKER: &str = ".vitrine-sortie";
+
+const MARKER_TEXT: &str = "Ce dossier est produit par vitrine et remplacé à chaque construction.\n";
+
+/// What may be replaced at `path`: nothing, an empty directory or one that
+/// carries the marker; with `force`, any directory.
+fn owned(path: &Path, force: bool) -> Result<(), WriteError> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let what = if meta.file_type().is_symlink() {
+        "c'est un lien symbolique"
+    } else if !meta.is_dir() {
+        "c'est un fichier, pas un dossier,"
+    } else if force || path.join(MARKER).is_file() {
+        return Ok(());
+    } else {
+        match std::fs::read_dir(path).map_err(io_err(path))?.next() {
+            None => return Ok(()),
+            Some(_) => "ce dossier contient des fichiers",
+        }
+    };
+    Err(WriteError::NotOurs(path.to_path_buf(), what))
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -116,21 +161,34 @@ pub struct Staging {
 impl Staging {
     /// Checks `output` ([`check_output`]) and creates an empty staging
     /// directory beside it, removing the leftovers of an interrupted build.
-    pub fn new(root: &Path, output: &Path) -> Result<Staging, WriteError> {
+    /// With `force`, an existing directory is replaced even without the
+    /// marker (never a file or a symbolic link).
+    pub fn new(root: &Path, output: &Path, force: bool) -> Result<Staging, WriteError> {
+        // Before `check_output` resolves it: a symbolic link is refused,
+        // not followed (`lien/` would be followed, hence the components).
+        let given: PathBuf = output.components().collect();
+        if std::fs::symlink_metadata(&given).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(WriteError::NotOurs(given, "c'est un lien symbolique"));
+        }
         let out = check_output(root, output)?;
+        owned(&out, force)?;
         let dir = sibling(&out, "staging");
         let old = sibling(&out, "old");
         for leftover in [&dir, &old] {
-            if leftover.exists() {
+            // Only ours: a leftover of a killed build carries the marker.
+            if std::fs::symlink_metadata(leftover).is_ok() {
+                owned(leftover, false)?;
                 remove_tree(leftover).map_err(io_err(leftover))?;
             }
         }
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        Ok(Staging {
+        let staging = Staging {
             out,
             dir,
             committed: false,
-        })
+        };
+        staging.put(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// Writes one file at `rel` (a `/`-separated path from the plan) in the
@@ -148,6 +206,13 @@ impl Staging {
     pub fn commit(mut self) -> Result<(), WriteError> {
         let (out, staging) = (&self.out, &self.dir);
         let old = sibling(out, "old");
+        // Checked again: the output may have changed during the build.
+        owned(out, true)?;
+        if out.exists() && exchange(staging, out).is_ok() {
+            // The staging path now holds the previous output.
+            self.committed = true;
+            return remove_tree(staging).map_err(io_err(staging));
+        }
         if out.exists() {
             std::fs::rename(out, &old).map_err(io_err(out))?;
             if let Err(e) = std::fs::rename(staging, out) {
@@ -173,6 +238,40 @@ impl Drop for Staging {
     }
 }
 
+/// Swaps two paths in one step (Linux 3.15+, on file systems that allow
+/// it; an error otherwise, and the caller falls back to two renames).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call;
+    // AT_FDCWD makes them relative to the working directory, as `rename`.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
 /// `remove_dir_all`, its top-level entries in parallel (an output has a
 /// few large sections, each thousands of files).
 fn remove_tree(dir: &Path) -> io::Result<()> {
@@ -192,7 +291,7 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 /// Writes `files` to `output` atomically (see the module docs).
 pub fn write_dir(root: &Path, output: &Path, files: &Output) -> Result<(), WriteError> {
     use rayon::prelude::*;
-    let staging = Staging::new(root, output)?;
+    let staging = Staging::new(root, output, false)?;
     files
         .par_iter()
         .try_for_each(|(rel, bytes)| staging.put(rel, bytes))?;
@@ -242,12 +341,26 @@ mod tests {
         let mut files = Output::new();
         files.insert("index.html".into(), b"good".as_slice().into());
         write_dir(&root, &out, &files).unwrap();
-        let staging = Staging::new(&root, &out).unwrap();
+        let staging = Staging::new(&root, &out, false).unwrap();
         staging.put("index.html", b"half").unwrap();
         staging.put("deep/er/page.html", b"half").unwrap();
         drop(staging);
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"good");
         assert!(!out.join("deep").exists());
         assert!(!sibling(&out, "staging").exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_exchange_swaps_two_directories_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("f"), "a").unwrap();
+        std::fs::write(b.join("f"), "b").unwrap();
+        exchange(&a, &b).unwrap();
+        assert_eq!(std::fs::read(a.join("f")).unwrap(), b"b");
+        assert_eq!(std::fs::read(b.join("f")).unwrap(), b"a");
     }
 }

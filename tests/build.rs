@@ -111,10 +111,10 @@ fn two_builds_are_byte_identical() {
     let site = mini_site();
     let out1 = site.path().join("public1");
     let out2 = site.path().join("public2");
-    vitrine::build_to_dir(&options(site.path()), &out1)
+    vitrine::build_to_dir(&options(site.path()), &out1, false)
         .ok()
         .unwrap();
-    vitrine::build_to_dir(&options(site.path()), &out2)
+    vitrine::build_to_dir(&options(site.path()), &out2, false)
         .ok()
         .unwrap();
     let (a, b) = (read_tree(&out1), read_tree(&out2));
@@ -130,7 +130,7 @@ fn two_builds_are_byte_identical() {
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = mini_site();
     let out = site.path().join("public");
-    vitrine::build_to_dir(&options(site.path()), &out)
+    vitrine::build_to_dir(&options(site.path()), &out, false)
         .ok()
         .unwrap();
     let before = read_tree(&out);
@@ -140,7 +140,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let config = site.path().join("content/site.yaml");
     let text = std::fs::read_to_string(&config).unwrap();
     std::fs::write(&config, format!("{text}theme: casse\n")).unwrap();
-    let failed = vitrine::build_to_dir(&options(site.path()), &out)
+    let failed = vitrine::build_to_dir(&options(site.path()), &out, false)
         .err()
         .expect("the build must fail");
     let report = vitrine::diag::render(&failed.diags, &failed.sources, false);
@@ -171,8 +171,10 @@ fn a_site_template_overrides_the_embedded_one() {
 #[test]
 fn the_output_may_not_contain_the_site() {
     let site = mini_site();
-    assert!(vitrine::build_to_dir(&options(site.path()), site.path()).is_err());
-    assert!(vitrine::build_to_dir(&options(site.path()), &site.path().join("content")).is_err());
+    assert!(vitrine::build_to_dir(&options(site.path()), site.path(), false).is_err());
+    assert!(
+        vitrine::build_to_dir(&options(site.path()), &site.path().join("content"), false).is_err()
+    );
     assert!(site.path().join("content/site.yaml").exists());
 }
 
