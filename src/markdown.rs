@@ -123,11 +123,7 @@ fn rewrite_link(
     settings: &Settings,
     out: &mut Rendered,
 ) -> Option<String> {
-    let lowered = dest.trim().to_ascii_lowercase();
-    if lowered.starts_with("javascript:")
-        || lowered.starts_with("data:")
-        || lowered.starts_with("vbscript:")
-    {
+    if !crate::url::link_scheme_allowed(dest) {
         out.problems.push(Problem {
             range: range.clone(),
             message: format!("lien interdit `{dest}`"),

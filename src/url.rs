@@ -5,6 +5,54 @@
 
 use crate::model::{Commune, Kind};
 
+/// The one check of an external address written by an editor, for every
+/// URL field of the model (through the schema's `uri` format), zonage.csv
+/// and site.yaml: `http://` or `https://`, a host, no space or control
+/// character. Anything else (`javascript:`, `data:`, a bare host) would be
+/// published as a live link. Returns the message and the help.
+pub fn check_external(url: &str) -> Result<(), (String, &'static str)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host_ok = rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        host.len() > 2 && host.contains('.') || host.starts_with("localhost")
+    });
+    if host_ok && !url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Ok(())
+    } else {
+        Err((
+            format!("adresse `{}` invalide", url.escape_debug()),
+            "une adresse complète commence par https:// suivi du nom du site, sans espace (par exemple https://www.ameli.fr/…)",
+        ))
+    }
+}
+
+/// The schemes a link in Markdown may use; a destination without a scheme
+/// is a site link (`@/…`, `#…`, a path). Allow-list, not deny-list: an
+/// unknown scheme is refused.
+pub fn link_scheme_allowed(dest: &str) -> bool {
+    let dest = dest.trim();
+    let scheme_len = dest.find(':').filter(|&i| {
+        i > 0
+            && dest[..i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+            && dest.as_bytes()[0].is_ascii_alphabetic()
+    });
+    match scheme_len {
+        None => !dest.chars().any(char::is_control),
+        Some(i) => {
+            let scheme = dest[..i].to_ascii_lowercase();
+            match scheme.as_str() {
+                "https" | "http" => check_external(dest).is_ok(),
+                "mailto" | "tel" => !dest.chars().any(char::is_control),
+                _ => false,
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Urls {
     /// Scheme and host, without a trailing slash (`https://x.github.io`).

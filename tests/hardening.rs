@@ -129,3 +129,106 @@ fn a_killed_builds_leftovers_are_cleaned_but_only_if_ours() {
     assert!(!o.status.success());
     assert!(staging.join("notes.txt").exists());
 }
+
+fn check(site: &Path) -> (bool, String) {
+    let o = vitrine(&["check", "--root", site.to_str().unwrap()]);
+    (o.status.success(), stderr(&o))
+}
+
+fn edit(site: &Path, rel: &str, from: &str, to: &str) {
+    let path = site.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} does not contain {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// Every URL-typed field of the model carries the schema's `uri` format,
+/// which is where the one URL check runs: a new field named like an
+/// address cannot skip it. Fields that hold site links (`@/…`) are listed.
+#[test]
+fn every_url_field_of_the_model_is_checked() {
+    fn walk(v: &serde_json::Value, at: &str, found: &mut Vec<(String, bool)>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if let Some(serde_json::Value::Object(props)) = o.get("properties") {
+                    for (name, p) in props {
+                        let here = format!("{at}.{name}");
+                        let addressy = name.contains("url") || name == "site";
+                        if addressy {
+                            let s = p.to_string();
+                            found.push((here.clone(), s.contains("\"format\":\"uri\"")));
+                        }
+                        walk(p, &here, found);
+                    }
+                }
+                for (k, child) in o {
+                    if k != "properties" {
+                        walk(child, &format!("{at}/{k}"), found);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|c| walk(c, at, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for (stem, _, schema) in vitrine::reference::schemas() {
+        walk(schema.as_value(), &stem, &mut found);
+    }
+    // `url_base` is parsed by the base URL builder, with its own error.
+    let unchecked: Vec<_> = found
+        .iter()
+        .filter(|(name, ok)| !ok && !name.ends_with(".url_base"))
+        .collect();
+    assert!(found.len() >= 7, "{found:?}");
+    assert!(
+        unchecked.is_empty(),
+        "URL fields without the check: {unchecked:?}"
+    );
+}
+
+#[test]
+fn unsafe_urls_are_refused_wherever_they_are_written() {
+    let site = mini_site();
+    let root = site.path();
+    edit(
+        root,
+        "content/site.yaml",
+        "url: https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        "url: javascript:alert(1)",
+    );
+    let (ok, err) = check(root);
+    assert!(!ok);
+    assert!(
+        err.contains("adresse `javascript:alert(1)` invalide")
+            && err.contains("content/site.yaml:23"),
+        "{err}"
+    );
+    let site = mini_site();
+    let root = site.path();
+    edit(
+        root,
+        "content/territoire/zonage.csv",
+        "Arrêté ARS du 9 décembre 2025,",
+        "Arrêté ARS du 9 décembre 2025,javascript:alert(1)",
+    );
+    let (ok, err) = check(root);
+    assert!(!ok);
+    assert!(
+        err.contains("content/territoire/zonage.csv:2") && err.contains("arrete_url"),
+        "{err}"
+    );
+    let site = mini_site();
+    let root = site.path();
+    let (ok, err) = check(root);
+    assert!(ok, "{err}");
+    std::fs::write(
+        root.join("content/pages/lien.md"),
+        "---\ntitre: Lien\n---\n\nUn [lien](vbscript:msgbox) et un [autre](file:///etc/passwd).\n",
+    )
+    .unwrap();
+    let (ok, err) = check(root);
+    assert!(!ok);
+    assert!(err.contains("lien interdit `vbscript:msgbox`"), "{err}");
+    assert!(err.contains("lien interdit `file:///etc/passwd`"), "{err}");
+}

@@ -58,6 +58,7 @@ pub struct Aide {
     pub comment_candidater: Option<String>,
     /// Adresse de la démarche en ligne (https://…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
     pub url_demarche: Option<String>,
     /// Organisation à contacter (identifiant d'une fiche de `organisations/`) : jamais une personne.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,5 +229,6 @@ pub struct BaseLegale {
     pub texte: String,
     /// Adresse du texte (Légifrance…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
     pub url: Option<String>,
 }

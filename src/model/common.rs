@@ -34,6 +34,7 @@ pub struct Source {
     pub titre: String,
     /// Adresse de la source en ligne (https://…). `url` ou `document` est obligatoire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
     pub url: Option<String>,
     /// Document non publié en ligne (délibération, bilan imprimé…) qui fonde la fiche.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -75,6 +75,7 @@ pub struct Editeur {
     pub directeur_publication: String,
     /// Site web de l'éditeur.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
     pub site: Option<String>,
     /// Adresse de contact pour l'accessibilité et les données personnelles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +103,7 @@ pub struct LienNavigation {
 #[serde(deny_unknown_fields)]
 pub struct Licence {
     pub nom: String,
+    #[schemars(url)]
     pub url: String,
 }
 

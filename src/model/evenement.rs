@@ -39,6 +39,7 @@ pub struct Evenement {
     pub public: Vec<Stade>,
     /// Adresse d'inscription (https://…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
     pub inscription_url: Option<String>,
     /// Organisateurs (identifiants de fiches de `organisations/`).
     pub organisateurs: Vec<String>,

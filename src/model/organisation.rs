@@ -21,6 +21,7 @@ pub struct Organisation {
     pub description: Option<String>,
     /// Site web (https://…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(url)]
     pub site: Option<String>,
     /// Adresse électronique générique (jamais personnelle).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -187,9 +187,7 @@ pub fn render_markdown(
             let span = node.span_of(&format!("navigation.{i}.lien"));
             let error = match link.lien.strip_prefix("@/") {
                 Some(target) => resolver(target.split('#').next().unwrap_or("")).err(),
-                None if link.lien.starts_with("https://") || link.lien.starts_with("http://") => {
-                    None
-                }
+                None if crate::url::check_external(&link.lien).is_ok() => None,
                 None => Some(
                     "écrivez `@/pages/<chemin>.md`, `@/aides` ou une adresse https://…".to_string(),
                 ),

@@ -195,14 +195,13 @@ fn check_meta(at: &mut At, opts: &Options, freshness_months: u32) {
         );
     }
     for (i, s) in meta.sources.iter().enumerate() {
-        match (&s.url, &s.document) {
-            (None, None) => at.error(
+        // The address itself is checked by the schema (`uri` format).
+        if s.url.is_none() && s.document.is_none() {
+            at.error(
                 &format!("sources.{i}"),
                 "source sans adresse ni document",
                 "ajoutez `url: https://…` ou `document: …` (délibération, bilan…)",
-            ),
-            (Some(url), _) => check_url(at, &format!("sources.{i}.url"), url),
-            _ => {}
+            );
         }
         if s.date > opts.today {
             at.warning(
@@ -230,19 +229,6 @@ fn check_meta(at: &mut At, opts: &Options, freshness_months: u32) {
                 "revérifiez la fiche auprès de ses sources, puis mettez à jour `mis_a_jour_le`",
             );
         }
-    }
-}
-
-fn check_url(at: &mut At, path: &str, url: &str) {
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.len() > 10
-        && !url.contains(char::is_whitespace);
-    if !ok {
-        at.error(
-            path,
-            format!("adresse `{url}` invalide"),
-            "une adresse complète commence par https://",
-        );
     }
 }
 
@@ -334,14 +320,6 @@ fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&
                     "indiquez l'aide qui lui succède",
                 );
             }
-            for (field, url) in [("url_demarche", &a.url_demarche)] {
-                if let Some(u) = url {
-                    check_url(at, field, u);
-                }
-            }
-            if let Some(u) = a.base_legale.as_ref().and_then(|b| b.url.as_ref()) {
-                check_url(at, "base_legale.url", u);
-            }
             if a.beneficiaires.is_empty() {
                 at.error(
                     "beneficiaires",
@@ -370,9 +348,6 @@ fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&
                     "ni date ni fréquence",
                     "indiquez `debut` ou, si la date n'est pas fixée, `frequence`",
                 );
-            }
-            if let Some(u) = &e.inscription_url {
-                check_url(at, "inscription_url", u);
             }
         }
         Body::Stage(s) => {
@@ -413,9 +388,6 @@ fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&
             }
         }
         Body::Organisation(o) => {
-            if let Some(u) = &o.site {
-                check_url(at, "site", u);
-            }
             if let Some(e) = &o.email
                 && (!e.contains('@') || e.contains(char::is_whitespace))
             {

@@ -10,7 +10,7 @@
 //! Only the subset of JSON Schema that schemars emits for our types is
 //! interpreted: `$ref`, `anyOf`/`oneOf`, `type`, `enum`/`const`,
 //! `properties`/`required`, `items`, `format` (date, partial-date-time,
-//! uint32) and `maxLength`. Objects are closed: a key not in `properties` is
+//! uri, uint32) and `maxLength`. Objects are closed: a key not in `properties` is
 //! an error, which is what editors need (a typo must never vanish silently).
 
 use serde_json::{Map, Value as Json, json};
@@ -380,6 +380,12 @@ impl<'a> Checker<'a> {
                         ),
                     );
                 return None;
+            }
+            Some("uri") => {
+                if let Err((message, help)) = crate::url::check_external(&text) {
+                    self.error(&node.span, path, message, Some(help.into()));
+                    return None;
+                }
             }
             _ => {}
         }

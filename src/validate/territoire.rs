@@ -204,6 +204,16 @@ fn zonage(
                 );
             }
         }
+        if let Some(url) = get(6)
+            && let Err((message, help)) = crate::url::check_external(&url)
+        {
+            diags.push(
+                Diagnostic::error(&file.rel, message)
+                    .at(Some(span.clone()))
+                    .field("arrete_url")
+                    .help(help),
+            );
+        }
         out.push(Zonage {
             profession: get(0).unwrap_or_default(),
             insee,
