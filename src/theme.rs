@@ -40,7 +40,10 @@ pub struct Theme {
 
 /// The directory overriding the embedded theme, if the site names one.
 pub fn override_dir(root: &Path, theme: Option<&str>) -> Option<PathBuf> {
-    theme.map(|t| root.join("themes").join(t))
+    // Never a path: validation reports a theme that is not a name.
+    theme
+        .filter(|t| crate::load::is_slug(t))
+        .map(|t| root.join("themes").join(t))
 }
 
 /// The source directory of the embedded theme, when this binary runs from

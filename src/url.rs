@@ -146,8 +146,13 @@ pub const COMMUNES_PATH: &str = "communes/";
 /// `s-installer.md` → `s-installer/`; `aide/index.md` → `aide/`; `index.md` → `` (home).
 pub fn page_dir(page_path: &str) -> String {
     let stem = page_path.strip_suffix(".md").unwrap_or(page_path);
-    let stem = stem.strip_suffix("index").unwrap_or(stem);
-    let stem = stem.trim_end_matches('/');
+    // Only a file named `index.md` stands for its directory (`reindex.md`
+    // is the page `reindex/`).
+    let stem = match stem.rsplit_once('/') {
+        Some((dir, "index")) => dir,
+        None if stem == "index" => "",
+        _ => stem,
+    };
     if stem.is_empty() {
         String::new()
     } else {
@@ -158,6 +163,15 @@ pub fn page_dir(page_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_index_md_stands_for_its_directory() {
+        assert_eq!(page_dir("index.md"), "");
+        assert_eq!(page_dir("reindex.md"), "reindex/");
+        assert_eq!(page_dir("guide/index.md"), "guide/");
+        assert_eq!(page_dir("guide/reindex.md"), "guide/reindex/");
+        assert_eq!(page_dir("zonage.md"), "zonage/");
+    }
 
     #[test]
     fn subpaths_are_kept() {

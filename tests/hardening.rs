@@ -232,3 +232,130 @@ fn unsafe_urls_are_refused_wherever_they_are_written() {
     assert!(err.contains("lien interdit `vbscript:msgbox`"), "{err}");
     assert!(err.contains("lien interdit `file:///etc/passwd`"), "{err}");
 }
+
+#[test]
+fn the_theme_and_the_pdf_name_are_names_not_paths() {
+    for theme in ["../../ailleurs", "/etc"] {
+        let site = mini_site();
+        let root = site.path();
+        let text = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
+        let lines = text.lines().count();
+        std::fs::write(
+            root.join("content/site.yaml"),
+            format!("{text}theme: \"{theme}\"\n"),
+        )
+        .unwrap();
+        let (ok, err) = check(root);
+        assert!(!ok);
+        assert!(
+            err.contains(&format!("nom de thème `{theme}` invalide"))
+                && err.contains(&format!("content/site.yaml:{}", lines + 1)),
+            "{err}"
+        );
+    }
+    let site = mini_site();
+    edit(
+        site.path(),
+        "content/site.yaml",
+        "fichier_pdf: guide-test.pdf",
+        "fichier_pdf: ../../evade.pdf",
+    );
+    let (ok, err) = check(site.path());
+    assert!(!ok);
+    assert!(
+        err.contains("nom de fichier `../../evade.pdf` invalide"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_guide_part_naming_a_missing_page_is_an_error_with_a_suggestion() {
+    let site = mini_site();
+    edit(
+        site.path(),
+        "content/site.yaml",
+        "zonage: zonage.md",
+        "zonage: zonnage.md",
+    );
+    let (ok, err) = check(site.path());
+    assert!(!ok);
+    assert!(
+        err.contains("page `zonnage.md` introuvable pour le guide"),
+        "{err}"
+    );
+    assert!(err.contains("vouliez-vous dire `zonage.md`"), "{err}");
+}
+
+#[test]
+fn page_names_are_slugs_and_only_index_md_stands_for_its_directory() {
+    let site = mini_site();
+    let pages = site.path().join("content/pages");
+    std::fs::write(
+        pages.join("reindex.md"),
+        "---\ntitre: Réindexation\n---\n\nTexte.\n",
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let o = build(site.path(), &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("reindex/index.html").exists());
+    assert!(!out.join("re/index.html").exists());
+    std::fs::write(
+        pages.join("Zonage.md"),
+        "---\ntitre: Zonage bis\n---\n\nTexte.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pages.join("mon fichier.md"),
+        "---\ntitre: Espace\n---\n\nTexte.\n",
+    )
+    .unwrap();
+    let (ok, err) = check(site.path());
+    assert!(!ok);
+    assert!(
+        err.contains("nom de page `Zonage` invalide") && err.contains("`content/pages/zonage.md`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nom de page `mon fichier` invalide")
+            && err.contains("`content/pages/mon-fichier.md`"),
+        "{err}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_under_content_is_refused_with_a_message() {
+    let site = mini_site();
+    let root = site.path();
+    let outside = root.join("ailleurs.yaml");
+    std::fs::copy(root.join("content/aides/prime-installation.yaml"), &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("content/aides/lien.yaml")).unwrap();
+    let (ok, err) = check(root);
+    assert!(!ok);
+    assert!(
+        err.contains("content/aides/lien.yaml") && err.contains("lien symbolique refusé"),
+        "{err}"
+    );
+}
+
+#[test]
+fn replacement_cycles_are_errors() {
+    let site = mini_site();
+    let root = site.path();
+    let prime =
+        std::fs::read_to_string(root.join("content/aides/prime-installation.yaml")).unwrap();
+    std::fs::write(
+        root.join("content/aides/prime-installation.yaml"),
+        format!("{prime}remplace_par: ancien-contrat\n"),
+    )
+    .unwrap();
+    let (ok, err) = check(root);
+    assert!(!ok);
+    assert!(err.contains("remplacements en boucle"), "{err}");
+    assert!(
+        err.contains("content/aides/prime-installation.yaml")
+            && err.contains("content/aides/ancien-contrat.yaml"),
+        "{err}"
+    );
+}

@@ -133,6 +133,18 @@ pub fn load_cached(root: &Path, diags: &mut Diagnostics, cache: &mut Cache) -> L
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            // Not followed: it could lead outside the site and publish what
+            // it finds there. Said, never skipped silently.
+            diags.push(
+                Diagnostic::error(
+                    rel_path(root, entry.path()),
+                    "lien symbolique refusé dans content/",
+                )
+                .help("remplacez le lien par le fichier ou le dossier lui-même (copie)"),
+            );
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -237,6 +249,21 @@ fn classify(root: &Path, path: &Path, parts: &[String]) -> Outcome {
                 return out.error(
                     Diagnostic::error(&rel, "fichier inattendu dans `content/pages/`")
                         .help("les pages sont des fichiers Markdown `.md` ; les images et documents vont dans `content/static/`"),
+                );
+            }
+            // Each part of the path is part of the page's address: a slug,
+            // so no two files (`Zonage.md`, `zonage.md`) share an address
+            // and none changes it silently.
+            let stem = rel.strip_suffix(".md").unwrap_or(&rel);
+            let names: Vec<&str> = stem.split('/').skip(2).collect();
+            if let Some(bad) = names.iter().find(|n| !is_slug(n)) {
+                let fixed: Vec<String> = names.iter().map(|n| slug::slugify(n)).collect();
+                return out.error(
+                    Diagnostic::error(&rel, format!("nom de page `{}` invalide", bad.escape_debug()))
+                        .help(format!(
+                            "le chemin du fichier fait l'adresse de la page : minuscules sans accents, chiffres et tirets ; renommez-le `content/pages/{}.md`",
+                            fixed.join("/")
+                        )),
                 );
             }
             if let Some(page) = read_page(&mut out, path, &rel, parts[1..].join("/")) {

@@ -235,6 +235,7 @@ fn check_config(loaded: &Loaded, diags: &mut Diagnostics) -> Option<SiteConfig> 
     let json = schema::check(&schema, node, &file.text, &file.rel, diags)?;
     match serde_json::from_value::<SiteConfig>(json) {
         Ok(c) => {
+            check_config_paths(&c, loaded, file, node, diags);
             if c.hebergeur.is_none() {
                 diags.push(
                     Diagnostic::warning(&file.rel, "hébergeur non renseigné")
@@ -252,5 +253,65 @@ fn check_config(loaded: &Loaded, diags: &mut Diagnostics) -> Option<SiteConfig> 
             ));
             None
         }
+    }
+}
+
+/// Paths read from site.yaml: the theme is a name under `themes/`, never a
+/// path (`../x` or `/etc` would publish another directory's files); the
+/// guide's parts name pages that exist (a missing one would vanish from
+/// the guide without a word).
+fn check_config_paths(
+    c: &SiteConfig,
+    loaded: &Loaded,
+    file: &crate::load::SourceFile,
+    node: &crate::load::node::Node,
+    diags: &mut Diagnostics,
+) {
+    if let Some(theme) = &c.theme
+        && !crate::load::is_slug(theme)
+    {
+        diags.push(
+            Diagnostic::error(&file.rel, format!("nom de thème `{}` invalide", theme.escape_debug()))
+                .at(node.span_of("theme"))
+                .field("theme")
+                .help("le thème est un nom de dossier de themes/ (minuscules, chiffres et tirets), pas un chemin : par exemple `theme: departement`"),
+        );
+    }
+    let Some(guide) = &c.guide else { return };
+    if let Some(pdf) = &guide.fichier_pdf
+        && !pdf.strip_suffix(".pdf").is_some_and(crate::load::is_slug)
+    {
+        diags.push(
+            Diagnostic::error(&file.rel, format!("nom de fichier `{}` invalide", pdf.escape_debug()))
+                .at(node.span_of("guide.fichier_pdf"))
+                .field("guide.fichier_pdf")
+                .help("un nom de fichier en minuscules, chiffres et tirets, terminé par .pdf, sans dossier : par exemple `guide-installation.pdf`"),
+        );
+    }
+    let pages: Vec<&str> = loaded.pages.iter().map(|p| p.path.as_str()).collect();
+    for (field, value) in [
+        ("introduction", &guide.introduction),
+        ("zonage", &guide.zonage),
+        ("credits", &guide.credits),
+    ] {
+        let Some(page) = value else { continue };
+        if pages.contains(&page.as_str()) {
+            continue;
+        }
+        let mut help =
+            "indiquez le chemin d'une page depuis content/pages/, par exemple `index.md`"
+                .to_string();
+        if let Some(near) = crate::diag::closest(page, pages.iter().copied()) {
+            help = format!("vouliez-vous dire `{near}` ? {help}");
+        }
+        diags.push(
+            Diagnostic::error(
+                &file.rel,
+                format!("page `{page}` introuvable pour le guide"),
+            )
+            .at(node.span_of(&format!("guide.{field}")))
+            .field(format!("guide.{field}"))
+            .help(help),
+        );
     }
 }

@@ -79,6 +79,60 @@ pub fn check(
         check_meta(&mut at, opts, freshness_months);
         check_kind(&mut at, opts, &statics);
     }
+    check_replacement_cycles(records, diags);
+}
+
+/// `remplace_par` must lead somewhere: an aid replaced by one that is
+/// replaced by the first would send the reader round in circles. Each
+/// record of a cycle gets the error. Every aid is visited once (colouring),
+/// so a long chain costs its length, not its square.
+fn check_replacement_cycles(records: &Records, diags: &mut Diagnostics) {
+    use std::collections::{HashMap, HashSet};
+    let Some(aides) = records.get(&Kind::Aide) else {
+        return;
+    };
+    let next = |id: &str| match aides.get(id).map(|r| &r.body) {
+        Some(Body::Aide(a)) => a.remplace_par.as_deref().filter(|n| *n != id),
+        _ => None,
+    };
+    let mut done: HashSet<&str> = HashSet::new();
+    for start in aides.keys() {
+        let mut path: Vec<&str> = Vec::new();
+        let mut on_path: HashMap<&str, usize> = HashMap::new();
+        let mut at = start.as_str();
+        while !done.contains(at) {
+            if let Some(&i) = on_path.get(at) {
+                let cycle = &path[i..];
+                let shown = cycle
+                    .iter()
+                    .chain(std::iter::once(&at))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" → ");
+                for id in cycle {
+                    let Some(record) = aides.get(*id) else {
+                        continue;
+                    };
+                    let mut at = At { record, diags };
+                    at.error(
+                        "remplace_par",
+                        format!("remplacements en boucle : {shown}"),
+                        "une aide est remplacée par une aide plus récente ; retirez `remplace_par` de la plus récente",
+                    );
+                }
+                break;
+            }
+            on_path.insert(at, path.len());
+            path.push(at);
+            match next(at) {
+                Some(n) if aides.contains_key(n) => {
+                    at = aides.get_key_value(n).map_or(n, |(k, _)| k.as_str())
+                }
+                _ => break,
+            }
+        }
+        done.extend(path);
+    }
 }
 
 fn one<'a>(
