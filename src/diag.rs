@@ -251,7 +251,10 @@ fn render_one(d: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String 
         Some(f) => format!("{} : {}", f, d.message),
         None => d.message.clone(),
     };
-    let location = d.location();
+    // A file name is shown as text: an escape character in it must not
+    // drive the terminal.
+    let location = printable(&d.location());
+    let file = printable(&d.file);
     let label = d.field.as_deref().map(|f| format!("champ `{f}`"));
     let title = level.primary_title(title.as_str());
     let group = match (&d.span, sources.get(&d.file)) {
@@ -263,7 +266,7 @@ fn render_one(d: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String 
             };
             title.element(
                 Snippet::source(text)
-                    .path(d.file.as_str())
+                    .path(file.as_str())
                     .annotation(annotation),
             )
         }
@@ -276,6 +279,23 @@ fn render_one(d: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String 
         ));
     }
     renderer.render(&report)
+}
+
+/// `s` with its control characters escaped (`\u{1b}`).
+fn printable(s: &str) -> String {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Path of `path` relative to `root`, with `/` separators, for messages.

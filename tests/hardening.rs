@@ -359,3 +359,70 @@ fn replacement_cycles_are_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn text_is_clean_dates_are_dates_and_numbers_are_finite() {
+    let rel = "content/aides/prime-installation.yaml";
+    let site = mini_site();
+    edit(
+        site.path(),
+        rel,
+        "mis_a_jour_le: 2026-11-01",
+        "mis_a_jour_le: 2025-01-05T10:00:00+02:00",
+    );
+    let (ok, err) = check(site.path());
+    assert!(!ok);
+    assert!(
+        err.contains("date `2025-01-05T10:00:00+02:00` invalide") && err.contains("mis_a_jour_le"),
+        "{err}"
+    );
+    for bad in [".nan", ".inf", "1e400"] {
+        let site = mini_site();
+        edit(site.path(), rel, "  max: 10000", &format!("  max: {bad}"));
+        let (ok, err) = check(site.path());
+        assert!(!ok);
+        assert!(
+            err.contains(&format!("nombre `{bad}` invalide")) && err.contains("max :"),
+            "{err}"
+        );
+        assert!(err.contains(&format!("{rel}:19")), "{err}");
+    }
+    // An escaped NUL in a quoted YAML string, and a raw one in Markdown.
+    let site = mini_site();
+    let text = std::fs::read_to_string(site.path().join(rel)).unwrap();
+    let first = text.lines().next().unwrap().to_string();
+    edit(
+        site.path(),
+        rel,
+        &first,
+        "titre: \"Prime\\u0000 d'installation\"",
+    );
+    std::fs::write(
+        site.path().join("content/pages/nul.md"),
+        "---\ntitre: Nul\n---\n\nUn texte\u{1}caché.\n",
+    )
+    .unwrap();
+    let (ok, err) = check(site.path());
+    assert!(!ok);
+    assert!(
+        err.contains("caractère de contrôle invisible `\\u{0}`")
+            && err.contains(&format!("{rel}:1")),
+        "{err}"
+    );
+    assert!(err.contains("content/pages/nul.md:5"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_in_messages_are_printed_safely() {
+    let site = mini_site();
+    std::fs::write(
+        site.path().join("content/aides/x\u{1b}[31m.yaml"),
+        "titre: x\n",
+    )
+    .unwrap();
+    let (ok, err) = check(site.path());
+    assert!(!ok);
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(err.contains("x\\u{1b}[31m.yaml"), "{err}");
+}

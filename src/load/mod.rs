@@ -370,16 +370,39 @@ fn read_text(out: &mut Outcome, path: &Path, rel: &str) -> Option<SourceFile> {
     }
 }
 
+/// A YAML syntax error for the editor. A number the parser rejects as
+/// infinite or out of range (`.nan`, `.inf`, `1e400`) names its field,
+/// read from the line it is on.
+fn yaml_error(rel: &str, text: &str, err: node::ParseError) -> Diagnostic {
+    if err.message.contains("non-finite float") {
+        let field = err.span.as_ref().and_then(|span| {
+            let line = text.lines().nth(span.line.checked_sub(1)?)?;
+            let key = line.split_once(':')?.0.trim().trim_start_matches("- ");
+            (!key.is_empty()).then(|| key.to_string())
+        });
+        let value = err.message.split('`').nth(1).unwrap_or("").to_string();
+        let mut d = Diagnostic::error(
+            rel,
+            format!("nombre `{}` invalide : infini, indéfini ou trop grand", value.escape_debug()),
+        )
+        .at(err.span)
+        .help("écrivez un nombre ordinaire, par exemple 10000, ou retirez la ligne si le montant est inconnu");
+        if let Some(f) = field {
+            d = d.field(f);
+        }
+        return d;
+    }
+    Diagnostic::error(rel, format!("YAML invalide : {}", err.message))
+        .at(err.span)
+        .help("vérifiez l'indentation (des espaces, pas de tabulations), les `:` suivis d'un espace, et mettez entre guillemets un texte qui contient `: ` ou commence par un caractère spécial")
+}
+
 fn read_yaml(out: &mut Outcome, path: &Path, rel: &str) -> Option<(SourceFile, Node)> {
     let file = read_text(out, path, rel)?;
     match node::parse(&file.text) {
         Ok(node) => Some((file, node)),
         Err(err) => {
-            out.diags.push(
-                Diagnostic::error(rel, format!("YAML invalide : {}", err.message))
-                    .at(err.span)
-                    .help("vérifiez l'indentation (des espaces, pas de tabulations), les `:` suivis d'un espace, et mettez entre guillemets un texte qui contient `: ` ou commence par un caractère spécial"),
-            );
+            out.diags.push(yaml_error(rel, &file.text, err));
             None
         }
     }
@@ -387,6 +410,23 @@ fn read_yaml(out: &mut Outcome, path: &Path, rel: &str) -> Option<(SourceFile, N
 
 fn read_page(out: &mut Outcome, path: &Path, rel: &str, page_path: String) -> Option<RawPage> {
     let file = read_text(out, path, rel)?;
+    // YAML refuses raw control characters itself; Markdown would pass them
+    // to the HTML.
+    if let Some((at, c)) = file
+        .text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        out.diags.push(
+            Diagnostic::error(
+                rel,
+                format!("caractère de contrôle invisible `{}` dans la page", c.escape_unicode()),
+            )
+            .at(Some(crate::diag::Span::from_range(&file.text, at..at + c.len_utf8())))
+            .help("retirez-le (il vient souvent d'un copier-coller) ; seuls les retours à la ligne et les tabulations sont admis"),
+        );
+        return None;
+    }
     match frontmatter::split(&file.text) {
         Ok((front, body, body_line)) => Some(RawPage {
             path: page_path,

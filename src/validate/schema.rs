@@ -359,8 +359,22 @@ impl<'a> Checker<'a> {
             Value::Int(_) | Value::Float(_) => self.raw(node).to_string(),
             _ => return self.mismatch(schema, node, path, "un texte"),
         };
+        if let Some(c) = text
+            .chars()
+            .find(|c| c.is_control() && *c != '\n' && *c != '\t')
+        {
+            self.error(
+                &node.span,
+                path,
+                format!("caractère de contrôle invisible `{}` dans le texte", c.escape_unicode()),
+                Some("retirez-le (il vient souvent d'un copier-coller) ; seuls les retours à la ligne et les tabulations sont admis".into()),
+            );
+            return None;
+        }
         match schema.get("format").and_then(Json::as_str) {
-            Some("date") if text.parse::<jiff::civil::Date>().is_err() => {
+            // jiff also reads `2025-01-05T10:00:00+02:00` as a date, dropping
+            // the time: a date field takes a date and nothing else.
+            Some("date") if !is_plain_date(&text) => {
                 self.error(
                     &node.span,
                     path,
@@ -596,4 +610,16 @@ mod tests {
             d[0]
         );
     }
+}
+
+/// `AAAA-MM-JJ`, a real day of the calendar.
+fn is_plain_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && text.parse::<jiff::civil::Date>().is_ok()
 }
