@@ -257,7 +257,7 @@ fn classify(root: &Path, path: &Path, parts: &[String]) -> Outcome {
             let stem = rel.strip_suffix(".md").unwrap_or(&rel);
             let names: Vec<&str> = stem.split('/').skip(2).collect();
             if let Some(bad) = names.iter().find(|n| !is_slug(n)) {
-                let fixed: Vec<String> = names.iter().map(|n| slug::slugify(n)).collect();
+                let fixed: Vec<String> = names.iter().map(slug::slugify).collect();
                 return out.error(
                     Diagnostic::error(&rel, format!("nom de page `{}` invalide", bad.escape_debug()))
                         .help(format!(

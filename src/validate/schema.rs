@@ -517,6 +517,18 @@ fn plain_json(node: &Node) -> Json {
     }
 }
 
+/// `AAAA-MM-JJ`, a real day of the calendar.
+fn is_plain_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && text.parse::<jiff::civil::Date>().is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,16 +622,4 @@ mod tests {
             d[0]
         );
     }
-}
-
-/// `AAAA-MM-JJ`, a real day of the calendar.
-fn is_plain_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && text.parse::<jiff::civil::Date>().is_ok()
 }
