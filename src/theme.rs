@@ -68,6 +68,17 @@ pub fn load(
         Some(dir) => read_dir_into(dir, root, &mut files, diags),
         None => collect_embedded(&DEFAULT, &mut files),
     }
+    // The default strings, before an override replaces their file: the
+    // override is merged over them key by key.
+    let strings_name = format!("i18n/{langue}.yaml");
+    let mut strings = Json::Object(Default::default());
+    let default_strings = files.get(&strings_name).map(|f| f.origin.clone());
+    if let Some(file) = files.get(&strings_name) {
+        match parse_strings(file) {
+            Ok(v) => merge(&mut strings, v),
+            Err(d) => diags.push(d),
+        }
+    }
     if let Some(dir) = override_dir(root, theme) {
         if !dir.is_dir() {
             diags.push(
@@ -107,8 +118,6 @@ pub fn load(
             }
         }
     }
-    let strings_name = format!("i18n/{langue}.yaml");
-    let mut strings = Json::Object(Default::default());
     for (path, file) in files {
         if let Some(name) = path.strip_prefix("templates/") {
             out.templates.insert(name.to_string(), file);
@@ -116,8 +125,7 @@ pub fn load(
             out.statics.insert(name.to_string(), file);
         } else if let Some(name) = path.strip_prefix("typst/") {
             out.typst.insert(name.to_string(), file);
-        } else if path == strings_name {
-            // The embedded file comes first, an override second: merge keys.
+        } else if path == strings_name && Some(&file.origin) != default_strings.as_ref() {
             match parse_strings(&file) {
                 Ok(v) => merge(&mut strings, v),
                 Err(d) => diags.push(d),
@@ -179,12 +187,23 @@ fn collect_embedded(dir: &Dir<'static>, out: &mut BTreeMap<String, ThemeFile>) {
 fn parse_strings(file: &ThemeFile) -> Result<Json, Diagnostic> {
     let text = String::from_utf8_lossy(&file.bytes);
     let options = serde_saphyr::options! { strict_booleans: true };
-    serde_saphyr::from_str_with_options::<Json>(&text, options).map_err(|e| {
+    let value = serde_saphyr::from_str_with_options::<Json>(&text, options).map_err(|e| {
         Diagnostic::error(
             &file.origin,
             format!("traductions illisibles : {}", e.without_snippet()),
         )
-    })
+    })?;
+    // Merged over the default strings, anything but a map would replace
+    // them all and fail every template, far from its cause.
+    match value {
+        Json::Object(_) => Ok(value),
+        Json::Null => Ok(Json::Object(Default::default())),
+        _ => Err(Diagnostic::error(
+            &file.origin,
+            "traductions illisibles : le fichier doit être une liste de clés `nom: texte`, regroupées par section",
+        )
+        .help("voyez themes/default/i18n/fr.yaml : chaque section (`site:`, `aides:`…) contient des lignes `clé: texte` ; ne redéfinissez que les textes à changer")),
+    }
 }
 
 fn merge(base: &mut Json, over: Json) {
@@ -214,6 +233,19 @@ mod tests {
     }
 
     #[test]
+    fn strings_that_are_not_a_map_name_their_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("themes/77/i18n")).unwrap();
+        std::fs::write(dir.path().join("themes/77/i18n/fr.yaml"), "- un\n- deux\n").unwrap();
+        let mut diags = Diagnostics::default();
+        let theme = load(dir.path(), Some("77"), "fr", None, &mut diags);
+        let all = diags.into_vec();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].file, "themes/77/i18n/fr.yaml");
+        assert!(theme.strings.get("site").is_some(), "the defaults stay");
+    }
+
+    #[test]
     fn a_site_template_overrides_the_embedded_one() {
         let dir = tempfile::tempdir().unwrap();
         let t = dir.path().join("themes/77/templates");
@@ -235,5 +267,8 @@ mod tests {
         );
         assert!(theme.templates.contains_key("base.html"));
         assert_eq!(theme.strings["site"]["passer"], "Aller au contenu");
+        // The strings the override does not name keep their default text.
+        assert!(theme.strings["site"].as_object().unwrap().len() > 1);
+        assert!(theme.strings.get("kinds").is_some());
     }
 }
