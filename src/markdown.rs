@@ -58,6 +58,11 @@ pub struct Settings<'a> {
     pub id_prefix: Option<&'a str>,
 }
 
+/// How deep lists, quotes and emphasis may nest in a text. Far beyond what
+/// any page needs, well below what Typst accepts (its call depth limit is
+/// reached a few hundred levels deep, with an error in the layout file).
+pub const MAX_DEPTH: usize = 32;
+
 pub fn render(source: &str, settings: &Settings) -> Rendered {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
@@ -69,7 +74,25 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
         .into_offset_iter()
         .collect();
 
+    let mut depth = 0usize;
+    let mut too_deep = false;
     for (event, range) in events.iter_mut() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_DEPTH && !too_deep {
+            // Once per text: the PDF's typesetter (and a reader) gives up
+            // long before such depths.
+            too_deep = true;
+            out.problems.push(Problem {
+                range: range.clone(),
+                message: format!("texte imbriqué trop profondément (plus de {MAX_DEPTH} niveaux de listes ou de citations)"),
+                help: "mettez les listes et citations à plat : quelques niveaux suffisent à un lecteur".into(),
+                warning: false,
+            });
+        }
         match event {
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {

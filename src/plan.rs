@@ -131,17 +131,21 @@ pub fn plan(site: &Site, theme: &Theme, with_pdf: bool, diags: &mut Diagnostics)
     items
 }
 
+/// A file name that stays inside `guide/`: no directory, no leading dot.
+pub(crate) fn is_plain_pdf_name(name: &str) -> bool {
+    !name.starts_with('.')
+        && name.ends_with(".pdf")
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// The PDF's file name (`guide.fichier_pdf`), refused unless it is a plain
 /// file name ending in `.pdf`: it must stay inside `guide/`.
 fn pdf_file_name(site: &Site, diags: &mut Diagnostics) -> Option<String> {
     let config = site.config.guide.clone().unwrap_or_default();
     let name = config.fichier_pdf_or_default(&site.config.departement.nom);
-    let plain = !name.starts_with('.')
-        && name.ends_with(".pdf")
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if plain {
+    if is_plain_pdf_name(&name) {
         return Some(name);
     }
     diags.push(

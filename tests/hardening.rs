@@ -263,7 +263,7 @@ fn the_theme_and_the_pdf_name_are_names_not_paths() {
     let (ok, err) = check(site.path());
     assert!(!ok);
     assert!(
-        err.contains("nom de fichier `../../evade.pdf` invalide"),
+        err.contains("nom de fichier PDF `../../evade.pdf` refusé") && err.contains("site.yaml:25"),
         "{err}"
     );
 }
@@ -425,4 +425,51 @@ fn file_names_in_messages_are_printed_safely() {
     assert!(!ok);
     assert!(!err.contains('\u{1b}'), "{err:?}");
     assert!(err.contains("x\\u{1b}[31m.yaml"), "{err}");
+}
+
+/// Markdown that Typst could not take fails in the content, not in the
+/// layout file: a note citing itself is typeset; a text nested hundreds of
+/// levels deep is an error naming the page and its line.
+#[cfg(feature = "pdf")]
+#[test]
+fn markdown_the_pdf_cannot_take_is_an_error_in_the_content() {
+    let site = mini_site();
+    let page = site.path().join("content/pages/zonage.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        format!("{text}\nUne note[^a] et une autre[^b].\n\n[^a]: Elle se cite[^a] et cite[^b].\n\n[^b]: Seconde.\n"),
+    )
+    .unwrap();
+    let out = site.path().join("public");
+    let o = vitrine(&[
+        "build",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read_dir(out.join("guide")).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".pdf"))
+    );
+    let lines = std::fs::read_to_string(&page).unwrap().lines().count();
+    let deep = format!("{}fond\n", "> ".repeat(300));
+    std::fs::write(
+        &page,
+        format!("{}\n{deep}", std::fs::read_to_string(&page).unwrap()),
+    )
+    .unwrap();
+    let (ok, err) = check(site.path());
+    assert!(!ok);
+    assert!(err.contains("texte imbriqué trop profondément"), "{err}");
+    assert!(
+        err.contains(&format!("content/pages/zonage.md:{}", lines + 2)),
+        "{err}"
+    );
+    assert!(!err.contains("guide.typ"), "{err}");
 }

@@ -131,6 +131,10 @@ fn footnote_bodies(events: &[Event], opts: &Options) -> HashMap<String, String> 
                 j += 1;
             }
             let mut w = Writer::new(opts);
+            // A reference inside a note's own text (to itself or another
+            // note) is written as its mark, not as a footnote: Typst would
+            // find the label twice, or a note inside its own body.
+            w.in_note = true;
             for e in events[i + 1..j.min(events.len())].iter().cloned() {
                 w.event(e);
             }
@@ -167,6 +171,8 @@ struct Writer<'o, 'a> {
     footnotes: HashMap<String, String>,
     /// Footnotes already given.
     cited: HashSet<String>,
+    /// Writing a footnote's body.
+    in_note: bool,
 }
 
 impl<'o, 'a> Writer<'o, 'a> {
@@ -180,6 +186,7 @@ impl<'o, 'a> Writer<'o, 'a> {
             used_ids: HashSet::new(),
             footnotes: HashMap::new(),
             cited: HashSet::new(),
+            in_note: false,
         }
     }
 
@@ -217,6 +224,9 @@ impl<'o, 'a> Writer<'o, 'a> {
             Event::SoftBreak => self.out.push(' '),
             Event::HardBreak => self.out.push_str("#linebreak()"),
             Event::Rule => self.out.push_str("\n\n#line(length: 100%)\n\n"),
+            Event::FootnoteReference(name) if self.in_note => {
+                self.out.push_str(&format!("#super[{}]", escape(&name)));
+            }
             Event::FootnoteReference(name) => {
                 let label = format!(
                     "{}-note-{}",

@@ -257,8 +257,8 @@ fn check_config(loaded: &Loaded, diags: &mut Diagnostics) -> Option<SiteConfig> 
 }
 
 /// Paths read from site.yaml: the theme is a name under `themes/`, never a
-/// path (`../x` or `/etc` would publish another directory's files); the
-/// guide's parts name pages that exist (a missing one would vanish from
+/// path (`../x` or `/etc` would publish another directory's files), nor
+/// is the PDF's file name; the guide's parts name pages that exist (a missing one would vanish from
 /// the guide without a word).
 fn check_config_paths(
     c: &SiteConfig,
@@ -278,14 +278,15 @@ fn check_config_paths(
         );
     }
     let Some(guide) = &c.guide else { return };
+    // Here too, not only in the plan: `check`, which plans no PDF, reports it.
     if let Some(pdf) = &guide.fichier_pdf
-        && !pdf.strip_suffix(".pdf").is_some_and(crate::load::is_slug)
+        && !crate::plan::is_plain_pdf_name(pdf)
     {
         diags.push(
-            Diagnostic::error(&file.rel, format!("nom de fichier `{}` invalide", pdf.escape_debug()))
+            Diagnostic::error(&file.rel, format!("nom de fichier PDF `{}` refusé", pdf.escape_debug()))
                 .at(node.span_of("guide.fichier_pdf"))
                 .field("guide.fichier_pdf")
-                .help("un nom de fichier en minuscules, chiffres et tirets, terminé par .pdf, sans dossier : par exemple `guide-installation.pdf`"),
+                .help("un nom de fichier sans dossier, en lettres sans accents, chiffres, - et _, terminé par .pdf"),
         );
     }
     let pages: Vec<&str> = loaded.pages.iter().map(|p| p.path.as_str()).collect();
