@@ -859,3 +859,75 @@ fn running_out_of_file_descriptors_is_survived() {
     assert_quick_get(&s, "once descriptors are free again");
     assert!(s.child.try_wait().unwrap().is_none(), "the server exited");
 }
+
+/// The page at `path` once it contains `text`, within [`WAIT`].
+fn page_with(s: &Served, path: &str, text: &str) -> Reply {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let page = s.get(path);
+        if page.body.contains(text) || Instant::now() > deadline {
+            return page;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_deleted_then_restored_content_directory_is_watched_again() {
+    // The system's watch dies with the directory; the poller reports it
+    // missing on every poll: both must pick the directory up again.
+    for extra in [&[][..], &["--poll"][..]] {
+        let site = common::mini_site();
+        let root = site.path();
+        let saved = tempfile::tempdir().unwrap();
+        common::copy_tree(&root.join("content"), &saved.path().join("content"));
+        let s = Served::start(root, extra);
+        assert!(s.get(PAGE).body.contains(TITLE));
+
+        std::fs::remove_dir_all(root.join("content")).unwrap();
+        let gone = "a disparu";
+        let err = s.stderr_with(gone);
+        assert!(err.contains(gone), "{extra:?}: {err}");
+        common::copy_tree(&saved.path().join("content"), &root.join("content"));
+        let back = "est revenu";
+        let err = s.stderr_with(back);
+        assert!(err.contains(back), "{extra:?}: {err}");
+        assert!(!err.contains("No such file"), "{extra:?}: {err}");
+
+        edit(root, RECORD, TITLE, "Titre après restauration");
+        let page = page_with(&s, PAGE, "Titre après restauration");
+        assert!(
+            page.body.contains("Titre après restauration"),
+            "{extra:?}: {page:?}"
+        );
+        // And the edits after that one too.
+        edit(root, RECORD, "après restauration", "encore changé");
+        let page = page_with(&s, PAGE, "Titre encore changé");
+        assert!(
+            page.body.contains("Titre encore changé"),
+            "{extra:?}: {page:?}"
+        );
+    }
+}
+
+#[test]
+fn a_content_directory_replaced_at_once_is_watched_again() {
+    let site = common::mini_site();
+    let root = site.path();
+    let saved = tempfile::tempdir().unwrap();
+    common::copy_tree(&root.join("content"), &saved.path().join("content"));
+    let s = Served::start(root, &[]);
+    let events = s.events();
+    events.next("hello");
+
+    // Replaced between two looks (a checkout of another branch, a restore).
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    common::copy_tree(&saved.path().join("content"), &root.join("content"));
+    let back = "surveillance rétablie";
+    let err = s.stderr_with(back);
+    assert!(err.contains(back), "{err}");
+
+    edit(root, RECORD, TITLE, "Titre après remplacement");
+    let page = page_with(&s, PAGE, "Titre après remplacement");
+    assert!(page.body.contains("Titre après remplacement"), "{page:?}");
+}

@@ -79,7 +79,7 @@ pub struct Server {
     url: String,
     shared: Arc<Shared>,
     http: wire::Listening,
-    watcher: watch::Watcher,
+    watcher: Arc<watch::Watcher>,
     rebuilds: JoinHandle<()>,
 }
 
@@ -163,9 +163,11 @@ impl Server {
         let (watcher, events) = watch::start(&dirs, config.poll)
             .map_err(|e| io::Error::other(format!("surveillance des fichiers impossible : {e}")))?;
         eprintln!("vitrine : {} de {}", watcher.describe(), list(&dirs));
+        let watcher = Arc::new(watcher);
+        let watching = watcher.clone();
         let rebuilds = std::thread::Builder::new()
             .name("vitrine-rebuild".into())
-            .spawn(move || rebuild::rebuild_loop(&events, &dirs, &mut builder))?;
+            .spawn(move || rebuild::rebuild_loop(&events, &watching, &mut builder))?;
 
         let http = wire::serve(listener, shared.clone())?;
         Ok(Server {
