@@ -27,7 +27,22 @@ struct Served {
 
 impl Served {
     fn start(root: &Path, extra: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        Served::spawn(Command::new(env!("CARGO_BIN_EXE_vitrine")), root, extra)
+    }
+
+    /// The server with at most `files` open file descriptors (the shell's
+    /// `ulimit -n`, then `exec`, so the child is the server itself).
+    #[cfg(unix)]
+    fn start_limited(root: &Path, files: u32) -> Served {
+        let mut sh = Command::new("sh");
+        sh.arg("-c")
+            .arg(format!("ulimit -n {files} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_vitrine"));
+        Served::spawn(sh, root, &[])
+    }
+
+    fn spawn(mut command: Command, root: &Path, extra: &[&str]) -> Served {
+        let mut child = command
             .arg("serve")
             .arg("--root")
             .arg(root)
@@ -110,8 +125,13 @@ impl Served {
     }
 
     fn raw(&self, method: &str, path: &str, host: &str) -> Reply {
+        self.raw_within(method, path, host, WAIT)
+    }
+
+    /// A request whose answer must come within `limit` (else status 0).
+    fn raw_within(&self, method: &str, path: &str, host: &str, limit: Duration) -> Reply {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(WAIT)).unwrap();
+        s.set_read_timeout(Some(limit)).unwrap();
         write!(
             s,
             "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
@@ -612,4 +632,302 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(s.stderr().contains("serveur arrêté"), "{}", s.stderr());
+}
+
+/// How long a plain GET may take while the server is under pressure.
+const GET_BUDGET: Duration = Duration::from_secs(1);
+
+/// A plain GET of the home page, answered in full within [`GET_BUDGET`].
+fn assert_quick_get(s: &Served, when: &str) {
+    let start = Instant::now();
+    let reply = s.raw_within("GET", "/", &s.host(), GET_BUDGET);
+    let took = start.elapsed();
+    assert_eq!(reply.status, 200, "{when}: {reply:?}");
+    assert!(reply.body.contains("</html>"), "{when}: truncated page");
+    assert!(took < GET_BUDGET, "{when}: GET took {took:?}");
+}
+
+#[test]
+fn slow_and_pipelining_clients_do_not_hold_the_server() {
+    let site = common::mini_site();
+    let root = site.path();
+    let s = Served::start(root, &[]);
+    let host = s.host();
+    // Open pages: their event streams stay open all along.
+    let pages: Vec<Events> = (0..8).map(|_| s.events()).collect();
+    for page in &pages {
+        page.next("hello");
+    }
+    let mut trickled = Vec::new();
+    let mut pipelining = Vec::new();
+    for i in 0..20 {
+        let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+        c.set_write_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let head = match i % 4 {
+            // A body announced, then trickled.
+            0 => format!("POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1000000\r\n\r\n"),
+            1 => format!("GET / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1000000\r\n\r\n"),
+            // A head that never ends.
+            2 => format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Lent: "),
+            // Thousands of requests whose answers are never read.
+            _ => {
+                let one = format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+                let all = one.repeat(3000);
+                let mut writer = c.try_clone().unwrap();
+                writer.set_write_timeout(Some(WAIT)).unwrap();
+                std::thread::spawn(move || {
+                    let _ = writer.write_all(all.as_bytes());
+                });
+                pipelining.push(c);
+                continue;
+            }
+        };
+        c.write_all(head.as_bytes()).unwrap();
+        trickled.push(c);
+    }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trickler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                for c in &mut trickled {
+                    let _ = c.write_all(b"a");
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            trickled
+        })
+    };
+    // Let the server take every connection in before measuring.
+    std::thread::sleep(Duration::from_millis(500));
+    for i in 0..10 {
+        assert_quick_get(&s, &format!("GET {i} with 20 slow connections held"));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // The streams were not starved either: they still see a rebuild.
+    edit(root, RECORD, TITLE, "Titre pendant la charge");
+    for page in &pages {
+        page.next("reload");
+    }
+    assert_quick_get(&s, "after the rebuild");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    drop(trickler.join().unwrap());
+    drop(pipelining);
+}
+
+#[test]
+fn request_bodies_are_refused_and_the_connection_closed() {
+    let site = common::mini_site();
+    let s = Served::start(site.path(), &[]);
+    let host = s.host();
+    for (head, status) in [
+        (
+            format!("POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 5\r\n\r\n"),
+            405,
+        ),
+        (
+            format!("PUT /x HTTP/1.1\r\nHost: {host}\r\nContent-Length: 5\r\n\r\n"),
+            405,
+        ),
+        (
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\nContent-Length: 5\r\n\r\n"),
+            413,
+        ),
+        (
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            413,
+        ),
+    ] {
+        let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+        c.set_read_timeout(Some(WAIT)).unwrap();
+        // The body is never sent: the answer must not wait for it, and the
+        // server closes (read_to_end returns) instead of keeping it alive.
+        c.write_all(head.as_bytes()).unwrap();
+        let start = Instant::now();
+        let mut bytes = Vec::new();
+        let read = c.read_to_end(&mut bytes);
+        assert!(
+            read.is_ok(),
+            "{head:?}: {read:?} after {:?}",
+            start.elapsed()
+        );
+        let reply = Reply::parse(&bytes);
+        assert_eq!(reply.status, status, "{head:?}: {reply:?}");
+        assert_eq!(reply.header("connection"), "close", "{head:?}");
+    }
+}
+
+/// The peak resident memory of a process, in kilobytes (Linux).
+#[cfg(target_os = "linux")]
+fn peak_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_huge_header_is_refused() {
+    let site = common::mini_site();
+    let s = Served::start(site.path(), &[]);
+    assert_eq!(s.get("/").status, 200);
+    #[cfg(target_os = "linux")]
+    let before = peak_kb(s.child.id());
+    let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    c.set_write_timeout(Some(WAIT)).unwrap();
+    c.set_read_timeout(Some(WAIT)).unwrap();
+    write!(c, "GET / HTTP/1.1\r\nHost: {}\r\nX-Enorme: ", s.host()).unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0usize;
+    let mut cut = None;
+    while sent < 200 * 1024 * 1024 {
+        match c.write_all(&chunk) {
+            Ok(()) => sent += chunk.len(),
+            Err(e) => {
+                cut = Some(e);
+                break;
+            }
+        }
+    }
+    if cut.is_none() {
+        cut = c.write_all(b"\r\n\r\n").err();
+    }
+    // Closing the connection (reset, broken pipe) is a refusal; a write
+    // that merely times out is a server that stopped reading but holds on.
+    if let Some(e) = &cut {
+        assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "{e:?} after {sent} bytes"
+        );
+    }
+    let mut bytes = Vec::new();
+    let _ = c.read_to_end(&mut bytes);
+    let reply = Reply::parse(&bytes);
+    assert!(
+        cut.is_some() || reply.status == 431,
+        "{sent} bytes of header accepted: {reply:?}"
+    );
+    assert!(matches!(reply.status, 0 | 431), "{reply:?}");
+    #[cfg(target_os = "linux")]
+    {
+        let after = peak_kb(s.child.id());
+        assert!(
+            after < before + 32 * 1024,
+            "peak memory went from {before} kB to {after} kB"
+        );
+    }
+    assert_quick_get(&s, "after the huge header");
+}
+
+#[test]
+fn too_many_headers_are_refused() {
+    let site = common::mini_site();
+    let s = Served::start(site.path(), &[]);
+    let mut c = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    c.set_read_timeout(Some(WAIT)).unwrap();
+    let many: String = (0..500).map(|i| format!("X-{i}: a\r\n")).collect();
+    write!(c, "GET / HTTP/1.1\r\nHost: {}\r\n{many}\r\n", s.host()).unwrap();
+    let mut bytes = Vec::new();
+    let _ = c.read_to_end(&mut bytes);
+    assert_eq!(Reply::parse(&bytes).status, 431);
+}
+
+#[cfg(unix)]
+#[test]
+fn running_out_of_file_descriptors_is_survived() {
+    let site = common::mini_site();
+    let mut s = Served::start_limited(site.path(), 64);
+    assert_eq!(s.get("/").status, 200);
+    // More connections than the server may have descriptors: the ones it
+    // cannot take wait in the listen queue.
+    let held: Vec<TcpStream> = (0..100)
+        .map(|_| TcpStream::connect(("127.0.0.1", s.port)).unwrap())
+        .collect();
+    let needle = "trop de fichiers ouverts";
+    let err = s.stderr_with(needle);
+    assert!(err.contains(needle), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    drop(held);
+    let reply = s.get("/");
+    assert_eq!(reply.status, 200, "{reply:?}\n{}", s.stderr());
+    assert_quick_get(&s, "once descriptors are free again");
+    assert!(s.child.try_wait().unwrap().is_none(), "the server exited");
+}
+
+/// The page at `path` once it contains `text`, within [`WAIT`].
+fn page_with(s: &Served, path: &str, text: &str) -> Reply {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let page = s.get(path);
+        if page.body.contains(text) || Instant::now() > deadline {
+            return page;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_deleted_then_restored_content_directory_is_watched_again() {
+    // The system's watch dies with the directory; the poller reports it
+    // missing on every poll: both must pick the directory up again.
+    for extra in [&[][..], &["--poll"][..]] {
+        let site = common::mini_site();
+        let root = site.path();
+        let saved = tempfile::tempdir().unwrap();
+        common::copy_tree(&root.join("content"), &saved.path().join("content"));
+        let s = Served::start(root, extra);
+        assert!(s.get(PAGE).body.contains(TITLE));
+
+        std::fs::remove_dir_all(root.join("content")).unwrap();
+        let gone = "a disparu";
+        let err = s.stderr_with(gone);
+        assert!(err.contains(gone), "{extra:?}: {err}");
+        common::copy_tree(&saved.path().join("content"), &root.join("content"));
+        let back = "est revenu";
+        let err = s.stderr_with(back);
+        assert!(err.contains(back), "{extra:?}: {err}");
+        assert!(!err.contains("No such file"), "{extra:?}: {err}");
+
+        edit(root, RECORD, TITLE, "Titre après restauration");
+        let page = page_with(&s, PAGE, "Titre après restauration");
+        assert!(
+            page.body.contains("Titre après restauration"),
+            "{extra:?}: {page:?}"
+        );
+        // And the edits after that one too.
+        edit(root, RECORD, "après restauration", "encore changé");
+        let page = page_with(&s, PAGE, "Titre encore changé");
+        assert!(
+            page.body.contains("Titre encore changé"),
+            "{extra:?}: {page:?}"
+        );
+    }
+}
+
+#[test]
+fn a_content_directory_replaced_at_once_is_watched_again() {
+    let site = common::mini_site();
+    let root = site.path();
+    let saved = tempfile::tempdir().unwrap();
+    common::copy_tree(&root.join("content"), &saved.path().join("content"));
+    let s = Served::start(root, &[]);
+    let events = s.events();
+    events.next("hello");
+
+    // Replaced between two looks (a checkout of another branch, a restore).
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    common::copy_tree(&saved.path().join("content"), &root.join("content"));
+    let back = "surveillance rétablie";
+    let err = s.stderr_with(back);
+    assert!(err.contains(back), "{err}");
+
+    edit(root, RECORD, TITLE, "Titre après remplacement");
+    let page = page_with(&s, PAGE, "Titre après remplacement");
+    assert!(page.body.contains("Titre après remplacement"), "{page:?}");
 }

@@ -7,55 +7,47 @@
 //! The `Host` header must name the server itself, so a page of another site
 //! cannot reach it through DNS rebinding.
 
-use std::io::Cursor;
 use std::net::IpAddr;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
 use super::state::{Broken, Good};
+use super::wire::{Answer, Request, Response};
 use super::{CLIENT_JS, PREFIX, SCRIPT_TAG, Shared, live};
 
-pub(crate) fn handle(request: Request, shared: &Shared) {
-    let reply = |status: u16, text: &str| text_response(status, text);
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return respond(request, reply(405, "méthode non admise"));
-    }
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
-    if !host
+/// The answer to a GET or HEAD (the wire layer refuses other methods and
+/// request bodies before this is reached).
+pub(crate) fn handle(request: &Request, shared: &Shared) -> Answer {
+    let reply = |status: u16, text: &str| Answer::Page(text_response(status, text));
+    if !request
+        .host
         .as_deref()
         .is_some_and(|h| host_allowed(h, shared.ip, shared.port))
     {
-        return respond(request, reply(403, "hôte non autorisé"));
+        return reply(403, "hôte non autorisé");
     }
-    let url = request.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    let url = request.target.as_str();
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
     if let Some(own) = path.strip_prefix(PREFIX) {
         return own_resource(request, own, shared);
     }
     let Ok(key) = site_path(path) else {
-        return respond(request, reply(400, "chemin refusé"));
+        return reply(400, "chemin refusé");
     };
     let (good, broken) = shared.snapshot();
     let Some(good) = good else {
         // The very first build failed: every page is the error page.
-        let response = match &broken {
+        return match &broken {
             Some(b) if key.is_empty() || key.ends_with(".html") || key.ends_with('/') => {
-                html_response(500, error_page(b))
+                Answer::Page(html_response(500, error_page(b)))
             }
             _ => reply(404, "introuvable"),
         };
-        return respond(request, response);
     };
     let file = if key.is_empty() || key.ends_with('/') {
         format!("{key}index.html")
     } else {
         key.clone()
     };
-    let response = if let Some(bytes) = good.output.get(&file) {
+    Answer::Page(if let Some(bytes) = good.output.get(&file) {
         file_response(200, &file, bytes, &good, broken.as_deref())
     } else if good.output.contains_key(&format!("{key}/index.html")) {
         // `/aides` → `/aides/`: relative links in the page need the slash.
@@ -64,27 +56,31 @@ pub(crate) fn handle(request: Request, shared: &Shared) {
             "" => format!("{path}/"),
             q => format!("{path}/?{q}"),
         };
-        reply(302, "voir l'adresse avec une barre finale")
-            .with_header(header("Location", &ascii_only(&location)))
+        text_response(302, "voir l'adresse avec une barre finale")
+            .header("Location", &ascii_only(&location))
     } else if let Some(bytes) = good.output.get("404.html") {
         file_response(404, "404.html", bytes, &good, broken.as_deref())
     } else {
-        reply(404, "introuvable")
-    };
-    respond(request, response)
+        text_response(404, "introuvable")
+    })
 }
 
 /// `/__vitrine/…`: the reload script, the event stream and the error state.
-fn own_resource(request: Request, name: &str, shared: &Shared) {
-    match name {
-        "client.js" => {
-            let response = Response::from_data(CLIENT_JS.as_bytes())
-                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-cache"));
-            respond(request, response)
-        }
+fn own_resource(request: &Request, name: &str, shared: &Shared) -> Answer {
+    Answer::Page(match name {
+        "client.js" => Response::new(200, CLIENT_JS.as_bytes().to_vec())
+            .header("Content-Type", "text/javascript; charset=utf-8")
+            .header("Cache-Control", "no-cache"),
+        "events" if request.is_head() => Response::new(200, Vec::new())
+            .header("Content-Type", "text/event-stream; charset=utf-8")
+            .header("Cache-Control", "no-cache"),
         "events" => {
-            let events = shared.live.subscribe();
+            let Some(subscription) = shared.live.subscribe() else {
+                return Answer::Page(
+                    text_response(503, "trop de pages ouvertes sur ce serveur")
+                        .header("Retry-After", "5"),
+                );
+            };
             let (good, broken) = shared.snapshot();
             let build = good.as_ref().map_or("", |g| g.build.as_str());
             let mut first = vec![live::format_event(
@@ -94,23 +90,17 @@ fn own_resource(request: Request, name: &str, shared: &Shared) {
             if let Some(b) = broken {
                 first.push(live::format_event("error", &b.json));
             }
-            live::spawn_stream(request, events, first);
+            return Answer::Stream(subscription.with_first(first));
         }
         "state" => {
             let (_, broken) = shared.snapshot();
             let json = broken.map_or_else(|| "null".to_string(), |b| b.json.clone());
-            let response = Response::from_data(json.into_bytes())
-                .with_header(header("Content-Type", "application/json"))
-                .with_header(header("Cache-Control", "no-cache"));
-            respond(request, response)
+            Response::new(200, json.into_bytes())
+                .header("Content-Type", "application/json")
+                .header("Cache-Control", "no-cache")
         }
-        _ => respond(request, text_response(404, "introuvable")),
-    }
-}
-
-fn respond<R: std::io::Read>(request: Request, response: Response<R>) {
-    // The client may have gone away; nothing to do about it.
-    let _ = request.respond(response);
+        _ => text_response(404, "introuvable"),
+    })
 }
 
 /// Percent-encodes what a header value cannot hold (non-ASCII, controls).
@@ -126,22 +116,15 @@ fn ascii_only(s: &str) -> String {
     out
 }
 
-/// Callers pass ASCII only (constants, or [`ascii_only`]).
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
+fn text_response(status: u16, text: &str) -> Response {
+    Response::new(status, format!("{status} {text}\n").into_bytes())
+        .header("Content-Type", "text/plain; charset=utf-8")
 }
 
-fn text_response(status: u16, text: &str) -> Response<Cursor<Vec<u8>>> {
-    Response::from_data(format!("{status} {text}\n").into_bytes())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn html_response(status: u16, body: Vec<u8>) -> Response<Cursor<Vec<u8>>> {
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-cache"))
+fn html_response(status: u16, body: Vec<u8>) -> Response {
+    Response::new(status, body)
+        .header("Content-Type", "text/html; charset=utf-8")
+        .header("Cache-Control", "no-cache")
 }
 
 fn file_response(
@@ -150,17 +133,16 @@ fn file_response(
     bytes: &[u8],
     good: &Good,
     broken: Option<&Broken>,
-) -> Response<Cursor<Vec<u8>>> {
+) -> Response {
     let body = if file.ends_with(".html") {
         decorate(bytes, &good.build, broken)
     } else {
         bytes.to_vec()
     };
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type(file)))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+    Response::new(status, body)
+        .header("Content-Type", content_type(file))
+        .header("Cache-Control", "no-cache")
+        .header("X-Content-Type-Options", "nosniff")
 }
 
 /// Tells the page's script which build it comes from (so it reloads if it

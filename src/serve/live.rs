@@ -1,22 +1,31 @@
 //! Live reload: one Server-Sent Events stream per open page.
 //!
-//! tiny_http cannot stream a `Response` (its chunked encoder never flushes),
-//! so each stream takes the raw connection with `Request::into_writer`,
-//! writes the HTTP head itself and then one `write_all` + `flush` per event,
-//! on a thread of its own. SSE rather than a WebSocket because the browser's
-//! `EventSource` reconnects by itself, which mdBook's socket does not.
+//! Each stream keeps the connection it came on, and that connection's
+//! thread (see [`super::wire`]), so open pages never take a thread that
+//! other requests need; their number is capped at [`MAX_STREAMS`]. The
+//! head is written once, then one write per event, each within
+//! [`wire::WRITE_TIMEOUT`], so a page that stops reading is dropped. SSE
+//! rather than a WebSocket because the browser's `EventSource` reconnects
+//! by itself, which mdBook's socket does not.
 
-use std::io::Write;
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use super::wire;
 
 /// How often an idle stream gets a comment line: a write to a closed
 /// connection fails, so clients that went away are dropped within this time.
 const PING: Duration = Duration::from_secs(15);
 
-/// The head written by hand on the raw connection. No length and no chunked
-/// encoding: the body is the stream, and it ends when either side closes.
+/// How many streams may be open at once: far more than one person's tabs
+/// (a browser opens at most about six connections to a site anyway).
+pub(crate) const MAX_STREAMS: usize = 64;
+
+/// The head of every stream. No length and no chunked encoding: the body
+/// is the stream, and it ends when either side closes.
 const HEAD: &str = "HTTP/1.1 200 OK\r\n\
     Content-Type: text/event-stream; charset=utf-8\r\n\
     Cache-Control: no-cache\r\n\
@@ -30,15 +39,55 @@ const HEAD: &str = "HTTP/1.1 200 OK\r\n\
 #[derive(Default)]
 pub(crate) struct Live {
     clients: Mutex<Vec<Sender<Arc<str>>>>,
+    open: Arc<AtomicUsize>,
+}
+
+/// A stream about to be served: its events, and the ones that describe
+/// the current state, sent first.
+pub(crate) struct Stream {
+    events: Receiver<Arc<str>>,
+    first: Vec<String>,
+    _slot: Slot,
+}
+
+/// One of the [`MAX_STREAMS`], given back when the stream ends.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A registered stream that has not sent its first events yet.
+pub(crate) struct Subscription {
+    events: Receiver<Arc<str>>,
+    slot: Slot,
+}
+
+impl Subscription {
+    pub fn with_first(self, first: Vec<String>) -> Stream {
+        Stream {
+            events: self.events,
+            first,
+            _slot: self.slot,
+        }
+    }
 }
 
 impl Live {
-    /// Registers a new stream. Subscribe *before* reading the state sent as
-    /// the stream's first events, so no event falls in between.
-    pub fn subscribe(&self) -> Receiver<Arc<str>> {
+    /// Registers a new stream, or `None` when [`MAX_STREAMS`] are open.
+    /// Subscribe *before* reading the state sent as the stream's first
+    /// events, so no event falls in between.
+    pub fn subscribe(&self) -> Option<Subscription> {
+        if self.open.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+            self.open.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        let slot = Slot(self.open.clone());
         let (tx, rx) = mpsc::channel();
         self.lock().push(tx);
-        rx
+        Some(Subscription { events: rx, slot })
     }
 
     /// Sends an event to every open stream.
@@ -71,29 +120,15 @@ pub(crate) fn format_event(event: &str, data: &str) -> String {
     out
 }
 
-/// Serves one stream on its own thread until the client goes away or the
-/// server stops. `first` are the events that describe the current state.
-pub(crate) fn spawn_stream(
-    request: tiny_http::Request,
-    events: Receiver<Arc<str>>,
-    first: Vec<String>,
-) {
-    let writer = request.into_writer();
-    let spawned = std::thread::Builder::new()
-        .name("vitrine-sse".into())
-        .spawn(move || stream(writer, events, first));
-    if let Err(e) = spawned {
-        eprintln!("vitrine : flux de rechargement impossible : {e}");
-    }
-}
-
-fn stream(mut w: Box<dyn Write + Send>, events: Receiver<Arc<str>>, first: Vec<String>) {
-    let mut send = |text: &str| w.write_all(text.as_bytes()).and_then(|()| w.flush());
-    if send(HEAD).is_err() || first.iter().any(|e| send(e).is_err()) {
+/// Serves one stream on the calling (connection) thread until the client
+/// goes away, stops reading, or the server stops.
+pub(crate) fn serve(mut conn: TcpStream, stream: Stream) {
+    let mut send = |text: &str| wire::write_within(&mut conn, text.as_bytes(), wire::WRITE_TIMEOUT);
+    if send(HEAD).is_err() || stream.first.iter().any(|e| send(e).is_err()) {
         return;
     }
     loop {
-        let sent = match events.recv_timeout(PING) {
+        let sent = match stream.events.recv_timeout(PING) {
             Ok(message) => send(&message),
             Err(RecvTimeoutError::Timeout) => send(": ping\n\n"),
             Err(RecvTimeoutError::Disconnected) => return,
@@ -117,10 +152,21 @@ mod tests {
     #[test]
     fn broadcast_forgets_closed_streams() {
         let live = Live::default();
-        let kept = live.subscribe();
+        let kept = live.subscribe().unwrap();
         drop(live.subscribe());
         live.broadcast("reload", "{}");
         assert_eq!(live.lock().len(), 1);
-        assert_eq!(&*kept.recv().unwrap(), "event: reload\ndata: {}\n\n");
+        assert_eq!(&*kept.events.recv().unwrap(), "event: reload\ndata: {}\n\n");
+    }
+
+    #[test]
+    fn streams_are_capped_and_their_slots_given_back() {
+        let live = Live::default();
+        let open: Vec<_> = (0..MAX_STREAMS)
+            .map(|_| live.subscribe().unwrap())
+            .collect();
+        assert!(live.subscribe().is_none());
+        drop(open);
+        assert!(live.subscribe().is_some());
     }
 }

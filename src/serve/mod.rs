@@ -2,10 +2,11 @@
 //! machine and rebuilds it whenever a file changes, for editors to see
 //! their edits (or their errors) in the browser as soon as they save.
 //!
-//! Threads: a few HTTP workers answer requests from the last good build
-//! ([`http`]); one thread waits for file changes and rebuilds ([`watch`]);
-//! each open page has an event stream of its own ([`live`]). The only
-//! shared state is [`Shared`]: the served site behind a lock, swapped whole.
+//! Threads: one accepts connections and each connection has its own, which
+//! answers requests from the last good build ([`wire`], [`http`]) or, for an
+//! open page, keeps its event stream ([`live`]); one thread waits for file
+//! changes and rebuilds ([`watch`], [`rebuild`]). The only shared state is
+//! [`Shared`]: the served site behind a lock, swapped whole.
 //! The order matters for editors: a rebuild is swapped in first and only
 //! then are pages told to reload, so a reload never sees the old site.
 
@@ -14,11 +15,11 @@ mod live;
 mod rebuild;
 mod state;
 mod watch;
+mod wire;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, mpsc};
 use std::thread::JoinHandle;
 
@@ -35,7 +36,6 @@ pub(crate) const CLIENT_JS: &str = include_str!("client.js");
 
 /// How many ports are tried after the requested one when it is taken.
 const PORT_TRIES: u16 = 10;
-const WORKERS: usize = 4;
 
 /// What `vitrine serve` was asked for.
 #[derive(Clone, Debug)]
@@ -78,10 +78,8 @@ impl Shared {
 pub struct Server {
     url: String,
     shared: Arc<Shared>,
-    http: Arc<tiny_http::Server>,
-    stopping: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
-    watcher: watch::Watcher,
+    http: wire::Listening,
+    watcher: Arc<watch::Watcher>,
     rebuilds: JoinHandle<()>,
 }
 
@@ -165,36 +163,17 @@ impl Server {
         let (watcher, events) = watch::start(&dirs, config.poll)
             .map_err(|e| io::Error::other(format!("surveillance des fichiers impossible : {e}")))?;
         eprintln!("vitrine : {} de {}", watcher.describe(), list(&dirs));
+        let watcher = Arc::new(watcher);
+        let watching = watcher.clone();
         let rebuilds = std::thread::Builder::new()
             .name("vitrine-rebuild".into())
-            .spawn(move || rebuild::rebuild_loop(&events, &dirs, &mut builder))?;
+            .spawn(move || rebuild::rebuild_loop(&events, &watching, &mut builder))?;
 
-        let http =
-            Arc::new(tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?);
-        let stopping = Arc::new(AtomicBool::new(false));
-        let workers = (0..WORKERS)
-            .map(|i| {
-                let (http, shared, stopping) = (http.clone(), shared.clone(), stopping.clone());
-                std::thread::Builder::new()
-                    .name(format!("vitrine-http-{i}"))
-                    .spawn(move || {
-                        while let Ok(request) = http.recv() {
-                            http::handle(request, &shared);
-                        }
-                        // `recv` fails when unblocked: at shutdown, or on an
-                        // accept error, after which tiny_http goes on.
-                        if !stopping.load(Ordering::SeqCst) {
-                            eprintln!("vitrine : un fil de service HTTP s'est arrêté");
-                        }
-                    })
-            })
-            .collect::<io::Result<Vec<_>>>()?;
+        let http = wire::serve(listener, shared.clone())?;
         Ok(Server {
             url,
             shared,
             http,
-            stopping,
-            workers,
             watcher,
             rebuilds,
         })
@@ -205,15 +184,9 @@ impl Server {
         &self.url
     }
 
-    /// Stops watching and serving: unblocks each worker, ends the streams.
+    /// Stops watching and serving: no new connection, the streams ended.
     pub fn stop(self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        for _ in &self.workers {
-            self.http.unblock();
-        }
-        for w in self.workers {
-            let _ = w.join();
-        }
+        self.http.stop();
         self.shared.live.close();
         self.watcher.stop();
         let _ = self.rebuilds.join();

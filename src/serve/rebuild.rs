@@ -19,11 +19,27 @@ use crate::{Options, diag};
 /// the window *and* the build. If more changes come during the window, that
 /// build may have read half-written files: it is thrown away and the site
 /// is built again once all is quiet. Either way, one swap and one reload.
-pub(crate) fn rebuild_loop(events: &watch::Events, dirs: &[PathBuf], builder: &mut Builder) {
+///
+/// While nothing happens, and after each burst, the watched directories
+/// are looked at ([`watch::Watcher::recheck`]): one that came back after
+/// being deleted is watched again and the site rebuilt from it.
+pub(crate) fn rebuild_loop(
+    events: &watch::Events,
+    watcher: &watch::Watcher,
+    builder: &mut Builder,
+) {
     use watch::Next;
     loop {
-        let Next::Changed(mut changed) = watch::wait(events, dirs, None) else {
-            return;
+        let mut changed = match watcher.wait(events, Some(watch::CHECK_EVERY)) {
+            Next::Changed(changed) => changed,
+            Next::Quiet => {
+                let again = watcher.recheck();
+                if again.is_empty() {
+                    continue;
+                }
+                again.into_iter().collect()
+            }
+            Next::Closed => return,
         };
         let opts = builder.opts.clone();
         let mut cache = std::mem::take(&mut builder.cache);
@@ -33,7 +49,7 @@ pub(crate) fn rebuild_loop(events: &watch::Events, dirs: &[PathBuf], builder: &m
         });
         let mut stale = false;
         loop {
-            match watch::wait(events, dirs, Some(watch::QUIET)) {
+            match watcher.wait(events, Some(watch::QUIET)) {
                 Next::Changed(more) => {
                     changed.extend(more);
                     stale = true;
@@ -41,6 +57,13 @@ pub(crate) fn rebuild_loop(events: &watch::Events, dirs: &[PathBuf], builder: &m
                 Next::Quiet => break,
                 Next::Closed => return,
             }
+        }
+        // A directory deleted during the burst and already back is to be
+        // watched again, and the early build may have missed its files.
+        let again = watcher.recheck();
+        if !again.is_empty() {
+            changed.extend(again);
+            stale = true;
         }
         // A stale build's cache is still right (it is keyed by content);
         // a panicked one's is lost and the next build starts afresh.

@@ -8,11 +8,18 @@
 //!
 //! notify-debouncer-full merges the events of each file and follows renames,
 //! but it waits per file, so a burst over many files (`git checkout`) still
-//! arrives in several batches: the rebuild loop (in `mod.rs`) waits for the
-//! first one with [`wait`], then drains until nothing has come for [`QUIET`].
+//! arrives in several batches: the rebuild loop (in `rebuild.rs`) waits for
+//! the first one with [`Watcher::wait`], then drains until nothing has come
+//! for [`QUIET`].
+//!
+//! A watched directory that is deleted (or moved, or replaced) takes its
+//! system watch with it, and nothing says so: the loop looks at the
+//! directories every [`CHECK_EVERY`] and watches them again when they are
+//! back, saying so on the terminal.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -33,27 +40,223 @@ pub(crate) const QUIET: Duration = Duration::from_millis(50);
 /// How often the polling fallback looks at the files.
 const POLL_EVERY: Duration = Duration::from_millis(400);
 
-/// Keeps the watch alive; dropping it stops it and closes the event channel.
-pub(crate) enum Watcher {
+/// How often the watched directories are looked at: one that was deleted,
+/// moved or replaced is no longer watched by the system (its watch went
+/// with it), so the loop notices and watches it again once it is back.
+pub(crate) const CHECK_EVERY: Duration = Duration::from_secs(1);
+
+/// The system's watcher or the poller.
+enum Kind {
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
     Poll(Debouncer<PollWatcher, RecommendedCache>),
 }
 
-impl Watcher {
-    /// Stops the watch and waits for the debouncer's thread.
-    pub fn stop(self) {
+impl Kind {
+    fn watch(&mut self, dir: &Path) -> notify::Result<()> {
         match self {
-            Watcher::Native(d) => d.stop(),
-            Watcher::Poll(d) => d.stop(),
+            Kind::Native(d) => d.watch(dir, RecursiveMode::Recursive),
+            Kind::Poll(d) => d.watch(dir, RecursiveMode::Recursive),
+        }
+    }
+
+    fn unwatch(&mut self, dir: &Path) {
+        // The system may have dropped the watch already: nothing to undo.
+        let _ = match self {
+            Kind::Native(d) => d.unwatch(dir),
+            Kind::Poll(d) => d.unwatch(dir),
+        };
+    }
+}
+
+/// Which directory a path names: a directory deleted and created again
+/// has another inode or, if the inode is reused, another birth time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Identity {
+    #[cfg(unix)]
+    dev: u64,
+    #[cfg(unix)]
+    ino: u64,
+    born: Option<std::time::SystemTime>,
+}
+
+fn identity(dir: &Path) -> Option<Identity> {
+    let meta = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    use std::os::unix::fs::MetadataExt;
+    Some(Identity {
+        #[cfg(unix)]
+        dev: meta.dev(),
+        #[cfg(unix)]
+        ino: meta.ino(),
+        born: meta.created().ok(),
+    })
+}
+
+/// The watch of the site's directories. Shared by the rebuild loop, which
+/// re-arms it ([`Watcher::recheck`]), and the server, which stops it.
+pub(crate) struct Watcher {
+    kind: Mutex<Option<Kind>>,
+    dirs: Vec<PathBuf>,
+    /// What each directory was when last watched; `None` while missing.
+    seen: Mutex<Vec<Option<Identity>>>,
+    /// Directories whose own removal or renaming was reported: their
+    /// watch is gone even if the same inode comes back.
+    lost: Mutex<BTreeSet<PathBuf>>,
+    describe: &'static str,
+}
+
+impl Watcher {
+    fn new(kind: Kind, dirs: &[PathBuf]) -> Watcher {
+        let describe = match kind {
+            Kind::Native(_) => "surveillance native des fichiers",
+            Kind::Poll(_) => "surveillance par relecture périodique (--poll)",
+        };
+        Watcher {
+            kind: Mutex::new(Some(kind)),
+            dirs: dirs.to_vec(),
+            seen: Mutex::new(dirs.iter().map(|d| identity(d)).collect()),
+            lost: Mutex::new(BTreeSet::new()),
+            describe,
+        }
+    }
+
+    /// Stops the watch and waits for the debouncer's thread; the event
+    /// channel closes, which ends the rebuild loop.
+    pub fn stop(&self) {
+        let kind = lock(&self.kind).take();
+        match kind {
+            Some(Kind::Native(d)) => d.stop(),
+            Some(Kind::Poll(d)) => d.stop(),
+            None => {}
         }
     }
 
     pub fn describe(&self) -> &'static str {
-        match self {
-            Watcher::Native(_) => "surveillance native des fichiers",
-            Watcher::Poll(_) => "surveillance par relecture périodique (--poll)",
+        self.describe
+    }
+
+    /// Looks at each watched directory: says when one disappears, and
+    /// watches it again when it is back (or was replaced). Returns the
+    /// directories watched again, whose content is to be rebuilt.
+    pub fn recheck(&self) -> Vec<PathBuf> {
+        let lost = std::mem::take(&mut *lock(&self.lost));
+        let mut seen = lock(&self.seen);
+        let mut again = Vec::new();
+        for (dir, before) in self.dirs.iter().zip(seen.iter_mut()) {
+            let now = identity(dir);
+            match (now, *before) {
+                (None, Some(_)) => {
+                    super::wire::say(&format!(
+                        "vitrine : le dossier {} a disparu ; ses modifications seront de \
+                         nouveau suivies dès qu'il sera revenu",
+                        dir.display()
+                    ));
+                    *before = None;
+                }
+                (Some(id), was) if was != Some(id) || lost.contains(dir) => {
+                    *before = Some(id);
+                    let how = if was.is_none() {
+                        "est revenu"
+                    } else {
+                        "a été remplacé"
+                    };
+                    match self.rearm(dir) {
+                        Ok(()) => super::wire::say(&format!(
+                            "vitrine : le dossier {} {how} ; surveillance rétablie",
+                            dir.display()
+                        )),
+                        Err(e) => super::wire::say(&format!(
+                            "vitrine : le dossier {} {how} mais ne peut plus être surveillé \
+                             ({e}) : relancez vitrine serve pour voir vos modifications",
+                            dir.display()
+                        )),
+                    }
+                    again.push(dir.clone());
+                }
+                _ => {}
+            }
+        }
+        again
+    }
+
+    fn rearm(&self, dir: &Path) -> notify::Result<()> {
+        let mut kind = lock(&self.kind);
+        let Some(kind) = kind.as_mut() else {
+            return Ok(()); // stopping
+        };
+        kind.unwatch(dir);
+        kind.watch(dir)
+    }
+
+    /// Waits for changes to site files: for at most `timeout`, or until
+    /// there are some when `None`. Batches with only editor temporaries or
+    /// reads do not end the wait.
+    pub fn wait(&self, events: &Events, timeout: Option<Duration>) -> Next {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            let batch = match deadline {
+                None => match events.recv() {
+                    Ok(b) => b,
+                    Err(_) => return Next::Closed,
+                },
+                Some(d) => match events.recv_timeout(d.saturating_duration_since(Instant::now())) {
+                    Ok(b) => b,
+                    Err(RecvTimeoutError::Timeout) => return Next::Quiet,
+                    Err(RecvTimeoutError::Disconnected) => return Next::Closed,
+                },
+            };
+            let mut changed = BTreeSet::new();
+            self.collect(batch, &mut changed);
+            if !changed.is_empty() {
+                return Next::Changed(changed);
+            }
         }
     }
+
+    fn collect(&self, batch: DebounceEventResult, changed: &mut BTreeSet<PathBuf>) {
+        match batch {
+            Ok(events) => {
+                for event in events.iter().filter(|e| counts(&e.kind)) {
+                    if matches!(
+                        event.kind,
+                        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+                    ) {
+                        let gone = event.paths.iter().filter(|p| self.dirs.contains(p));
+                        lock(&self.lost).extend(gone.cloned());
+                    }
+                    changed.extend(
+                        event
+                            .paths
+                            .iter()
+                            .filter(|p| relevant(p, &self.dirs))
+                            .cloned(),
+                    );
+                }
+            }
+            Err(errors) => {
+                // A path gone between two looks (the poller reports its
+                // missing directory on every poll): `recheck` says it once.
+                let gone = |e: &notify::Error| match &e.kind {
+                    notify::ErrorKind::PathNotFound => true,
+                    notify::ErrorKind::Io(io) => io.kind() == std::io::ErrorKind::NotFound,
+                    _ => false,
+                };
+                for e in errors.into_iter().filter(|e| !gone(e)) {
+                    eprintln!("vitrine : surveillance des fichiers : {e}");
+                    if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
+                        eprintln!(
+                            "  la limite du système est atteinte : relancez avec --poll, ou \
+                             sudo sysctl fs.inotify.max_user_watches=524288"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 pub(crate) type Events = Receiver<DebounceEventResult>;
@@ -82,11 +285,11 @@ pub(crate) fn start(dirs: &[PathBuf], poll: bool) -> notify::Result<(Watcher, Ev
 
 fn native(dirs: &[PathBuf]) -> notify::Result<(Watcher, Events)> {
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, tx)?;
+    let mut kind = Kind::Native(new_debouncer(DEBOUNCE, None, tx)?);
     for dir in dirs {
-        debouncer.watch(dir, RecursiveMode::Recursive)?;
+        kind.watch(dir)?;
     }
-    Ok((Watcher::Native(debouncer), rx))
+    Ok((Watcher::new(kind, dirs), rx))
 }
 
 fn polling(dirs: &[PathBuf]) -> notify::Result<(Watcher, Events)> {
@@ -97,20 +300,20 @@ fn polling(dirs: &[PathBuf]) -> notify::Result<(Watcher, Events)> {
     let config = notify::Config::default()
         .with_poll_interval(POLL_EVERY)
         .with_compare_contents(true);
-    let mut debouncer = new_debouncer_opt::<_, PollWatcher, _>(
+    let mut kind = Kind::Poll(new_debouncer_opt::<_, PollWatcher, _>(
         DEBOUNCE,
         None,
         tx,
         RecommendedCache::new(),
         config,
-    )?;
+    )?);
     for dir in dirs {
-        debouncer.watch(dir, RecursiveMode::Recursive)?;
+        kind.watch(dir)?;
     }
-    Ok((Watcher::Poll(debouncer), rx))
+    Ok((Watcher::new(kind, dirs), rx))
 }
 
-/// What [`wait`] saw.
+/// What [`Watcher::wait`] saw.
 pub(crate) enum Next {
     /// Site files changed (paths as reported).
     Changed(BTreeSet<PathBuf>),
@@ -118,52 +321,6 @@ pub(crate) enum Next {
     Quiet,
     /// The watch has stopped.
     Closed,
-}
-
-/// Waits for changes to site files under `dirs`: for at most `timeout`, or
-/// until there are some when `None`. Batches with only editor temporaries
-/// or reads do not end the wait.
-pub(crate) fn wait(events: &Events, dirs: &[PathBuf], timeout: Option<Duration>) -> Next {
-    let deadline = timeout.map(|t| Instant::now() + t);
-    loop {
-        let batch = match deadline {
-            None => match events.recv() {
-                Ok(b) => b,
-                Err(_) => return Next::Closed,
-            },
-            Some(d) => match events.recv_timeout(d.saturating_duration_since(Instant::now())) {
-                Ok(b) => b,
-                Err(RecvTimeoutError::Timeout) => return Next::Quiet,
-                Err(RecvTimeoutError::Disconnected) => return Next::Closed,
-            },
-        };
-        let mut changed = BTreeSet::new();
-        collect(batch, dirs, &mut changed);
-        if !changed.is_empty() {
-            return Next::Changed(changed);
-        }
-    }
-}
-
-fn collect(batch: DebounceEventResult, dirs: &[PathBuf], changed: &mut BTreeSet<PathBuf>) {
-    match batch {
-        Ok(events) => {
-            for event in events.iter().filter(|e| counts(&e.kind)) {
-                changed.extend(event.paths.iter().filter(|p| relevant(p, dirs)).cloned());
-            }
-        }
-        Err(errors) => {
-            for e in errors {
-                eprintln!("vitrine : surveillance des fichiers : {e}");
-                if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
-                    eprintln!(
-                        "  la limite du système est atteinte : relancez avec --poll, ou \
-                         sudo sysctl fs.inotify.max_user_watches=524288"
-                    );
-                }
-            }
-        }
-    }
 }
 
 /// Whether an event kind can change the site. Reads are not changes: the
