@@ -131,6 +131,10 @@ pub fn plan(site: &Site, theme: &Theme, with_pdf: bool, diags: &mut Diagnostics)
     items
 }
 
+/// What to write in `guide.fichier_pdf`, for both places that check it.
+pub(crate) const PDF_NAME_HELP: &str =
+    "un nom de fichier sans dossier, en lettres sans accents, chiffres, - et _, terminé par .pdf";
+
 /// A file name that stays inside `guide/`: no directory, no leading dot.
 pub(crate) fn is_plain_pdf_name(name: &str) -> bool {
     !name.starts_with('.')
@@ -154,7 +158,7 @@ fn pdf_file_name(site: &Site, diags: &mut Diagnostics) -> Option<String> {
             format!("nom de fichier PDF `{name}` refusé"),
         )
         .field("guide.fichier_pdf")
-        .help("un nom de fichier sans dossier, en lettres sans accents, chiffres, - et _, terminé par .pdf"),
+        .help(PDF_NAME_HELP),
     );
     None
 }

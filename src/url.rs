@@ -16,7 +16,7 @@ pub fn check_external(url: &str) -> Result<(), (String, &'static str)> {
         .or_else(|| url.strip_prefix("http://"));
     let host_ok = rest.is_some_and(|r| {
         let host = r.split(['/', '?', '#']).next().unwrap_or("");
-        host.len() > 2 && host.contains('.') || host.starts_with("localhost")
+        (host.len() > 2 && host.contains('.')) || host.starts_with("localhost")
     });
     if host_ok && !url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         Ok(())

@@ -283,10 +283,13 @@ fn check_config_paths(
         && !crate::plan::is_plain_pdf_name(pdf)
     {
         diags.push(
-            Diagnostic::error(&file.rel, format!("nom de fichier PDF `{}` refusé", pdf.escape_debug()))
-                .at(node.span_of("guide.fichier_pdf"))
-                .field("guide.fichier_pdf")
-                .help("un nom de fichier sans dossier, en lettres sans accents, chiffres, - et _, terminé par .pdf"),
+            Diagnostic::error(
+                &file.rel,
+                format!("nom de fichier PDF `{}` refusé", pdf.escape_debug()),
+            )
+            .at(node.span_of("guide.fichier_pdf"))
+            .field("guide.fichier_pdf")
+            .help(crate::plan::PDF_NAME_HELP),
         );
     }
     let pages: Vec<&str> = loaded.pages.iter().map(|p| p.path.as_str()).collect();

@@ -125,9 +125,7 @@ fn check_replacement_cycles(records: &Records, diags: &mut Diagnostics) {
             on_path.insert(at, path.len());
             path.push(at);
             match next(at) {
-                Some(n) if aides.contains_key(n) => {
-                    at = aides.get_key_value(n).map_or(n, |(k, _)| k.as_str())
-                }
+                Some(n) if aides.contains_key(n) => at = n,
                 _ => break,
             }
         }
