@@ -931,3 +931,33 @@ fn a_content_directory_replaced_at_once_is_watched_again() {
     let page = page_with(&s, PAGE, "Titre après remplacement");
     assert!(page.body.contains("Titre après remplacement"), "{page:?}");
 }
+
+#[test]
+fn a_theme_directory_created_while_serving_is_watched() {
+    // `themes/` does not exist when the server starts (the first build
+    // fails: the theme is missing): creating it later must be seen like
+    // any other change, and the site built from it.
+    let site = common::mini_site();
+    let root = site.path();
+    edit(
+        root,
+        "content/site.yaml",
+        "titre: Guide de test",
+        "titre: Guide de test\ntheme: maison",
+    );
+    assert!(!root.join("themes").exists());
+    let s = Served::start(root, &[]);
+    let missing = "thème `maison` introuvable";
+    let err = s.stderr_with(missing);
+    assert!(err.contains(missing), "{err}");
+
+    let dir = root.join("themes/maison/static");
+    std::fs::create_dir_all(&dir).unwrap();
+    let created = "a été créé";
+    let err = s.stderr_with(created);
+    assert!(err.contains(created), "{err}");
+    std::fs::write(dir.join("ajout.txt"), "ajouté en direct").unwrap();
+    let page = page_with(&s, "/assets/ajout.txt", "ajouté en direct");
+    assert!(page.body.contains("ajouté en direct"), "{page:?}");
+    assert!(s.get(PAGE).body.contains(TITLE));
+}

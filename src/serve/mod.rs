@@ -223,24 +223,25 @@ fn bind(ip: IpAddr, port: u16) -> io::Result<TcpListener> {
 
 /// The site's content, its theme overrides and, from a checkout, the
 /// default theme's sources; canonical, so event paths compare with them.
+/// A directory missing at start (no `themes/` yet) is listed all the same:
+/// the watcher arms it as soon as it is created.
 fn watched_dirs(root: &Path, default_theme: Option<&Path>) -> Vec<PathBuf> {
-    let candidates = [
-        Some(root.join("content")),
-        Some(root.join("themes")),
-        default_theme.map(Path::to_path_buf),
-    ];
     if !root.join("content").is_dir() {
         eprintln!(
-            "vitrine : attention, {} n'existe pas : créez-le puis relancez vitrine serve",
+            "vitrine : attention, {} n'existe pas : créez-le, il sera suivi dès sa création",
             root.join("content").display()
         );
     }
+    let base = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let candidates = [
+        Some(base.join("content")),
+        Some(base.join("themes")),
+        default_theme.map(Path::to_path_buf),
+    ];
     let mut dirs: Vec<PathBuf> = Vec::new();
     for dir in candidates.into_iter().flatten() {
-        if let Ok(dir) = dir.canonicalize()
-            && dir.is_dir()
-            && !dirs.iter().any(|d| dir.starts_with(d))
-        {
+        let dir = dir.canonicalize().unwrap_or(dir);
+        if !dirs.iter().any(|d| dir.starts_with(d)) {
             dirs.push(dir);
         }
     }

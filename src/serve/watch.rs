@@ -102,6 +102,9 @@ pub(crate) struct Watcher {
     /// Directories whose own removal or renaming was reported: their
     /// watch is gone even if the same inode comes back.
     lost: Mutex<BTreeSet<PathBuf>>,
+    /// Directories watched at least once: one missing at start that
+    /// appears is "created", not "back".
+    armed: Mutex<BTreeSet<PathBuf>>,
     describe: &'static str,
 }
 
@@ -116,6 +119,12 @@ impl Watcher {
             dirs: dirs.to_vec(),
             seen: Mutex::new(dirs.iter().map(|d| identity(d)).collect()),
             lost: Mutex::new(BTreeSet::new()),
+            armed: Mutex::new(
+                dirs.iter()
+                    .filter(|d| identity(d).is_some())
+                    .cloned()
+                    .collect(),
+            ),
             describe,
         }
     }
@@ -155,14 +164,16 @@ impl Watcher {
                 }
                 (Some(id), was) if was != Some(id) || lost.contains(dir) => {
                     *before = Some(id);
-                    let how = if was.is_none() {
-                        "est revenu"
+                    let (how, done) = if was.is_none() && !lock(&self.armed).contains(dir) {
+                        ("a été créé", "ses fichiers sont désormais suivis")
+                    } else if was.is_none() {
+                        ("est revenu", "surveillance rétablie")
                     } else {
-                        "a été remplacé"
+                        ("a été remplacé", "surveillance rétablie")
                     };
                     match self.rearm(dir) {
                         Ok(()) => super::wire::say(&format!(
-                            "vitrine : le dossier {} {how} ; surveillance rétablie",
+                            "vitrine : le dossier {} {how} ; {done}",
                             dir.display()
                         )),
                         Err(e) => super::wire::say(&format!(
@@ -185,7 +196,9 @@ impl Watcher {
             return Ok(()); // stopping
         };
         kind.unwatch(dir);
-        kind.watch(dir)
+        kind.watch(dir)?;
+        lock(&self.armed).insert(dir.to_path_buf());
+        Ok(())
     }
 
     /// Waits for changes to site files: for at most `timeout`, or until
@@ -286,9 +299,7 @@ pub(crate) fn start(dirs: &[PathBuf], poll: bool) -> notify::Result<(Watcher, Ev
 fn native(dirs: &[PathBuf]) -> notify::Result<(Watcher, Events)> {
     let (tx, rx) = mpsc::channel();
     let mut kind = Kind::Native(new_debouncer(DEBOUNCE, None, tx)?);
-    for dir in dirs {
-        kind.watch(dir)?;
-    }
+    watch_present(&mut kind, dirs)?;
     Ok((Watcher::new(kind, dirs), rx))
 }
 
@@ -307,10 +318,17 @@ fn polling(dirs: &[PathBuf]) -> notify::Result<(Watcher, Events)> {
         RecommendedCache::new(),
         config,
     )?);
-    for dir in dirs {
+    watch_present(&mut kind, dirs)?;
+    Ok((Watcher::new(kind, dirs), rx))
+}
+
+/// Watches the directories that exist; [`Watcher::recheck`] arms the
+/// others when they are created.
+fn watch_present(kind: &mut Kind, dirs: &[PathBuf]) -> notify::Result<()> {
+    for dir in dirs.iter().filter(|d| identity(d).is_some()) {
         kind.watch(dir)?;
     }
-    Ok((Watcher::new(kind, dirs), rx))
+    Ok(())
 }
 
 /// What [`Watcher::wait`] saw.
