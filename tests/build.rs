@@ -96,6 +96,18 @@ fn closed_aids_are_marked_and_listed_apart() {
 }
 
 #[test]
+fn home_counts_agree_in_number_with_their_noun() {
+    // The fixture has one profile with one aid and others with none:
+    // "1 aide en vigueur", "0 aide en vigueur", never "1 aides".
+    let site = mini_site();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    let home = text_of(&String::from_utf8_lossy(&built.output["index.html"]));
+    assert!(home.contains("1 aide en vigueur"), "{home}");
+    assert!(!home.contains("1 aides"), "{home}");
+    assert!(!home.contains("0 aides"), "{home}");
+}
+
+#[test]
 fn base_url_override_changes_every_link() {
     let site = mini_site();
     let mut opts = options(site.path());
