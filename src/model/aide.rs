@@ -149,16 +149,25 @@ pub enum Unite {
     Pct,
 }
 
-/// Montant : `min` et/ou `max` chiffrés avec leur `unite`, ou un `texte` quand il n'est pas chiffrable.
+/// Montant : `min` et/ou `max` chiffrés avec leur `unite`, ou un `texte` quand il n'est pas chiffrable. `max` seul est un plafond (« jusqu'à ») ; un montant fixe s'écrit avec `min` égal à `max`.
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Montant {
-    /// Montant minimal.
+    /// Montant minimal ; égal à `max` pour un montant fixe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-    /// Montant maximal (ou unique).
+    /// Plafond : affiché « jusqu'à … » sauf si `min` lui est égal (montant fixe).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// Taux de prise en charge, en pourcentage (par exemple 30 pour 30 %) ; `max` est alors le plafond en euros.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taux: Option<f64>,
+    /// Ce à quoi s'applique le taux, écrit pour suivre « 30 % » (par exemple « des honoraires conventionnés ») ; « de la dépense » par défaut.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assiette: Option<String>,
+    /// Montant selon la classe de zonage du lieu d'exercice (par exemple 10 000 € en ZIP, 5 000 € en ZAC), dans l'`unite` du montant.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub selon_zonage: Vec<MontantZonage>,
     /// Unité : eur, eur_mois, eur_an, eur_semestre ou pct. Obligatoire avec min ou max.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unite: Option<Unite>,
@@ -168,6 +177,16 @@ pub struct Montant {
     /// Comment l'aide est versée (en une fois, mensuellement, par l'employeur…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versement: Option<String>,
+}
+
+/// Le montant versé dans une classe de zonage.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MontantZonage {
+    /// Classe de zonage (zip, zac, qpv, tres_sous_dotee…).
+    pub classe: ClasseZonage,
+    /// Montant versé dans cette classe.
+    pub montant: f64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]

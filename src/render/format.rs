@@ -1,7 +1,7 @@
 //! French formatting of amounts, dates and phone numbers, shared by the
 //! template filters and the views.
 
-use crate::model::aide::{Montant, Unite};
+use crate::model::aide::{ClasseZonage, Montant, Unite};
 
 /// Narrow no-break space: the French thousands separator.
 const NNBSP: char = '\u{202F}';
@@ -55,18 +55,74 @@ fn per(unite: Option<Unite>) -> &'static str {
     }
 }
 
-/// The headline amount of an aid: `10 000 €`, `de 3 000 à 10 000 €`,
-/// `1 200 € par mois`, `50 % de la dépense`; `None` when not figured.
+/// "en ZIP", "en zone sous-dotée": where a zonage-dependent amount applies.
+fn in_class(c: ClasseZonage) -> &'static str {
+    match c {
+        ClasseZonage::Zip => "en ZIP",
+        ClasseZonage::Zac => "en ZAC",
+        ClasseZonage::Qpv => "en QPV",
+        ClasseZonage::TresSousDotee => "en zone très sous-dotée",
+        ClasseZonage::SousDotee => "en zone sous-dotée",
+        ClasseZonage::Intermediaire => "en zone intermédiaire",
+        ClasseZonage::TresDotee => "en zone très dotée",
+        ClasseZonage::NonPrioritaire => "en zone non prioritaire",
+        ClasseZonage::HorsZonage => "hors zonage",
+    }
+}
+
+/// The headline amount of an aid, as it is: `10 000 €` (fixed: `min` =
+/// `max`), `jusqu'à 10 000 €` (`max` alone is a ceiling), `de 3 000 à
+/// 10 000 €`, `1 200 € par mois`, `30 % de la dépense, jusqu'à 250 000 €`,
+/// `10 000 € en ZIP, 5 000 € en ZAC`; `None` when not figured.
 pub fn montant(m: &Montant) -> Option<String> {
     let u = m.unite;
+    if !m.selon_zonage.is_empty() {
+        let parts: Vec<String> = m
+            .selon_zonage
+            .iter()
+            .map(|z| {
+                format!(
+                    "{}{} {}",
+                    with_unit(z.montant, u),
+                    per(u),
+                    in_class(z.classe)
+                )
+            })
+            .collect();
+        return Some(parts.join(", "));
+    }
+    if let Some(taux) = m.taux {
+        let base = m.assiette.as_deref().unwrap_or("de la dépense");
+        let ceiling = m
+            .max
+            .map(|max| format!(", jusqu'à {}{}", euros(max), per(u)))
+            .unwrap_or_default();
+        return Some(format!("{}{NBSP}% {base}{ceiling}", number(taux)));
+    }
     let core = match (m.min, m.max) {
         (Some(min), Some(max)) if (min - max).abs() < f64::EPSILON => with_unit(max, u),
         (Some(min), Some(max)) => format!("de {} à {}", number(min), with_unit(max, u)),
-        (None, Some(max)) => with_unit(max, u),
+        (None, Some(max)) => format!("jusqu'à {}", with_unit(max, u)),
         (Some(min), None) => format!("à partir de {}", with_unit(min, u)),
         (None, None) => return None,
     };
     Some(format!("{core}{}", per(u)))
+}
+
+/// The editor's wording of an amount, unless it only repeats the headline
+/// (`50 000 €` under `50 000 €`): spaces and case aside, the same text.
+pub fn montant_texte(m: &Montant) -> Option<String> {
+    let texte = m.texte.as_deref()?;
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '\u{202F}')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    match montant(m) {
+        Some(head) if squash(&head) == squash(texte) => None,
+        _ => Some(texte.to_string()),
+    }
 }
 
 const MONTHS: [&str; 12] = [
@@ -133,21 +189,81 @@ mod tests {
             min: Some(3000.0),
             max: Some(10000.0),
             unite: Some(Unite::Eur),
-            texte: None,
-            versement: None,
+            ..blank()
         };
         assert_eq!(
             montant(&m).unwrap(),
             "de 3\u{202F}000 à 10\u{202F}000\u{A0}€"
         );
         let m = Montant {
-            min: None,
+            min: Some(1200.0),
             max: Some(1200.0),
             unite: Some(Unite::EurMois),
-            texte: None,
-            versement: None,
+            ..blank()
         };
         assert_eq!(montant(&m).unwrap(), "1\u{202F}200\u{A0}€ par mois");
+    }
+
+    fn blank() -> Montant {
+        Montant {
+            min: None,
+            max: None,
+            taux: None,
+            assiette: None,
+            selon_zonage: Vec::new(),
+            unite: None,
+            texte: None,
+            versement: None,
+        }
+    }
+
+    #[test]
+    fn a_ceiling_never_reads_as_a_flat_sum() {
+        let ceiling = Montant {
+            max: Some(10000.0),
+            unite: Some(Unite::Eur),
+            ..blank()
+        };
+        assert_eq!(montant(&ceiling).unwrap(), "jusqu'à 10\u{202F}000\u{A0}€");
+        let rate = Montant {
+            taux: Some(30.0),
+            max: Some(250000.0),
+            unite: Some(Unite::Eur),
+            ..blank()
+        };
+        assert_eq!(
+            montant(&rate).unwrap(),
+            "30\u{A0}% de la dépense, jusqu'à 250\u{202F}000\u{A0}€"
+        );
+        let zoned = Montant {
+            selon_zonage: vec![
+                crate::model::aide::MontantZonage {
+                    classe: ClasseZonage::Zip,
+                    montant: 10000.0,
+                },
+                crate::model::aide::MontantZonage {
+                    classe: ClasseZonage::Zac,
+                    montant: 5000.0,
+                },
+            ],
+            unite: Some(Unite::Eur),
+            ..blank()
+        };
+        assert_eq!(
+            montant(&zoned).unwrap(),
+            "10\u{202F}000\u{A0}€ en ZIP, 5\u{202F}000\u{A0}€ en ZAC"
+        );
+        // The editor's words are kept unless they only repeat the figure.
+        let same = Montant {
+            texte: Some("jusqu'à 10 000 €".into()),
+            ..ceiling.clone()
+        };
+        assert_eq!(montant_texte(&same), None);
+        let more = Montant {
+            texte: Some("Jusqu'à 10 000 €, 5 000 € en ZAC".into()),
+            ..ceiling
+        };
+        assert!(montant_texte(&more).is_some());
     }
 
     #[test]

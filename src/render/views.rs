@@ -179,6 +179,10 @@ impl Ctx<'_> {
             Body::Aide(a) => {
                 v.insert("montant_fr".into(), json!(format::montant(&a.montant)));
                 v.insert(
+                    "montant_texte".into(),
+                    json!(format::montant_texte(&a.montant)),
+                );
+                v.insert(
                     "financeur_org".into(),
                     self.link(Kind::Organisation, &a.financeur),
                 );

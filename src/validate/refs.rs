@@ -303,7 +303,12 @@ fn check_image(at: &mut At, path: &str, image: &Image, statics: &std::collection
 }
 
 fn check_montant(at: &mut At, m: &Montant) {
-    if m.min.is_none() && m.max.is_none() && m.texte.is_none() {
+    if m.min.is_none()
+        && m.max.is_none()
+        && m.taux.is_none()
+        && m.selon_zonage.is_empty()
+        && m.texte.is_none()
+    {
         at.error(
             "montant",
             "montant vide",
@@ -329,6 +334,38 @@ fn check_montant(at: &mut At, m: &Montant) {
     for (field, v) in [("montant.min", m.min), ("montant.max", m.max)] {
         if v.is_some_and(|v| v < 0.0) {
             at.error(field, "montant négatif", "un montant est positif");
+        }
+    }
+    if let Some(taux) = m.taux {
+        if !(taux > 0.0 && taux <= 100.0) {
+            at.error(
+                "montant.taux",
+                format!("taux de {taux} % impossible"),
+                "un taux est un pourcentage entre 0 et 100 (30 pour 30 %)",
+            );
+        }
+        if m.unite == Some(crate::model::aide::Unite::Pct) {
+            at.error(
+                "montant.unite",
+                "`unite: pct` avec un `taux`",
+                "avec un taux, `max` est le plafond en euros : indiquez `unite: eur` (ou eur_an, eur_mois…)",
+            );
+        }
+    }
+    if !m.selon_zonage.is_empty() && m.unite.is_none() {
+        at.error(
+            "montant.selon_zonage",
+            "unité manquante",
+            "ajoutez `unite:` eur, eur_mois, eur_an ou eur_semestre : elle vaut pour chaque montant selon le zonage",
+        );
+    }
+    for (i, z) in m.selon_zonage.iter().enumerate() {
+        if z.montant < 0.0 {
+            at.error(
+                &format!("montant.selon_zonage[{i}].montant"),
+                "montant négatif",
+                "un montant est positif",
+            );
         }
     }
 }
