@@ -129,7 +129,9 @@ impl Fingerprints {
         match &item.target {
             Target::Record(kind, id) => self.view(*kind, id)?.hash(&mut h),
             Target::List(kind) => self.by_kind.get(kind).hash(&mut h),
-            Target::Profile(_) => self.by_kind.get(&Kind::Aide).hash(&mut h),
+            Target::Profile(_) | Target::Profession(_) | Target::ProfessionStade(..) => {
+                self.by_kind.get(&Kind::Aide).hash(&mut h)
+            }
             Target::Commune(insee) => {
                 // Its records, and the aids that apply through its zonage.
                 for (kind, id) in index.by_commune.get(insee).into_iter().flatten() {
@@ -146,11 +148,17 @@ impl Fingerprints {
                 }
             }
             Target::Page(i) => site.pages.get(*i)?.version.hash(&mut h),
-            Target::Home | Target::Communes | Target::Guide => self.all.hash(&mut h),
-            Target::NotFound | Target::Sitemap | Target::Robots | Target::ThemeAsset(_) => {}
+            Target::Home | Target::Communes | Target::Guide | Target::SiteMapPage => {
+                self.all.hash(&mut h)
+            }
+            Target::NotFound
+            | Target::Sitemap
+            | Target::Robots
+            | Target::ThemeAsset(_)
+            | Target::Search => {}
             // Read from disk at render time, never reused; the PDF is not a
             // page.
-            Target::Static(_) | Target::GuidePdf => return None,
+            Target::Static(_) | Target::GuidePdf | Target::SearchIndex => return None,
         }
         Some(h.finish())
     }

@@ -13,6 +13,7 @@
 
 pub mod deps;
 pub mod diag;
+pub mod facets;
 pub mod guide;
 pub mod load;
 pub mod markdown;
@@ -22,6 +23,8 @@ pub mod pdf;
 pub mod plan;
 pub mod reference;
 pub mod render;
+#[cfg(feature = "search")]
+pub mod search;
 pub mod serve;
 pub mod theme;
 pub mod timings;
@@ -52,6 +55,9 @@ pub struct Options {
     /// Leave the PDF out (the dev server: typesetting it would double the
     /// time from a save to the reload; its guide page links to no PDF).
     pub skip_pdf: bool,
+    /// Leave the search index out (`build --no-search`, `check`): the site
+    /// then shows no search box.
+    pub skip_search: bool,
 }
 
 /// A site rendered in memory, ready to be written or served.
@@ -116,6 +122,8 @@ pub struct Cache {
     render: deps::RenderCache,
     /// The previous guide, whose records' views a rebuild can keep.
     guide: Option<(guide::Guide, deps::Fingerprints)>,
+    /// The previous search index.
+    search: SearchCache,
 }
 
 /// Runs every stage but writing: load, validate, plan, render (the pages
@@ -170,6 +178,7 @@ fn build_stages(
     };
     let validate::Validated { site, urls } = validated;
     let with_pdf = cfg!(feature = "pdf") && !opts.skip_pdf;
+    let with_search = cfg!(feature = "search") && !opts.skip_search;
     let planned = t.time("plan", || {
         let theme = theme::load(
             &opts.root,
@@ -178,11 +187,16 @@ fn build_stages(
             opts.default_theme_dir.as_deref(),
             &mut diags,
         );
-        let plan = plan::plan(&site, &theme, with_pdf, &mut diags);
+        let facets = facets::Facets::new(&site);
+        let outputs = plan::Outputs {
+            pdf: with_pdf,
+            search: with_search,
+        };
+        let plan = plan::plan(&site, &facets, &theme, outputs, &mut diags);
         let tera = render::compile(&theme, &mut diags);
-        (theme, plan, tera)
+        (theme, facets, plan, tera)
     });
-    let (theme, plan, tera) = planned;
+    let (theme, facets, plan, tera) = planned;
     let (Some(mut tera), false) = (tera, diags.has_errors()) else {
         return Err(Failed {
             diags,
@@ -207,6 +221,7 @@ fn build_stages(
                 &opts.base_url,
                 &opts.inject.before_body_end,
                 with_pdf,
+                with_search,
                 edition.to_string(),
             )
                 .hash(&mut h);
@@ -238,13 +253,15 @@ fn build_stages(
         static_root: &static_root,
         index: &index,
         guide: &guide,
+        facets: &facets,
         fingerprints: fingerprints.as_ref(),
         sink,
     };
     // The PDF is typeset on its own core while the pages render on the
     // others: it is one long task, the pages many short ones.
     let start = std::time::Instant::now();
-    let (pages, pdf) = rayon::join(
+    let search_cache = &mut cache.search;
+    let (pages, (pdf, search)) = rayon::join(
         || {
             let start = std::time::Instant::now();
             let mut page_diags = Diagnostics::default();
@@ -252,38 +269,63 @@ fn build_stages(
             (out, page_diags, start.elapsed())
         },
         || {
-            let start = std::time::Instant::now();
-            let pdf = with_pdf.then(|| pdf_output(&input));
-            (pdf, start.elapsed())
+            rayon::join(
+                || {
+                    let start = std::time::Instant::now();
+                    let pdf = with_pdf.then(|| pdf_output(&input));
+                    (pdf, start.elapsed())
+                },
+                || {
+                    let start = std::time::Instant::now();
+                    let files = with_search.then(|| search_output(&input, search_cache));
+                    (files, start.elapsed())
+                },
+            )
         },
     );
     let (output, page_diags, render_time) = pages;
     let (pdf, pdf_time) = pdf;
+    let (search, search_time) = search;
     t.add("render", render_time);
     if with_pdf {
         t.add("pdf", pdf_time);
     }
+    if with_search {
+        t.add("search", search_time);
+    }
     t.add("render+pdf", start.elapsed());
     diags.extend(page_diags);
     let mut output = output;
-    match pdf {
-        Some(Ok((file, bytes))) => match (output.as_mut(), sink) {
-            (Some(_), Some(sink)) => {
-                if let Err(d) = sink(&file, &bytes) {
-                    diags.push(d);
-                    output = None;
+    let extra: Vec<Result<Vec<(String, render::Bytes)>, diag::Diagnostic>> = [
+        pdf.map(|r| r.map(|(file, bytes)| vec![(file, render::Bytes::from(bytes))])),
+        search,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for files in extra {
+        match files {
+            Ok(files) => {
+                for (file, bytes) in files {
+                    match (output.as_mut(), sink) {
+                        (Some(_), Some(sink)) => {
+                            if let Err(d) = sink(&file, &bytes) {
+                                diags.push(d);
+                                output = None;
+                            }
+                        }
+                        (Some(out), None) => {
+                            out.insert(file, bytes);
+                        }
+                        (None, _) => {}
+                    }
                 }
             }
-            (Some(out), None) => {
-                out.insert(file, std::sync::Arc::from(bytes));
+            Err(d) => {
+                diags.push(d);
+                output = None;
             }
-            (None, _) => {}
-        },
-        Some(Err(d)) => {
-            diags.push(d);
-            output = None;
         }
-        None => {}
     }
     // The model is freed by whoever ends the build (a large site's is
     // tens of thousands of allocations): the command line exits instead.
@@ -311,6 +353,48 @@ fn build_stages(
         }),
     }
 }
+
+/// The search index's files, or the previous build's when the index's
+/// entries are the same (a dev-server save that touched no indexed text).
+fn search_output(
+    input: &render::RenderInput,
+    cache: &mut SearchCache,
+) -> Result<Vec<(String, render::Bytes)>, diag::Diagnostic> {
+    #[cfg(feature = "search")]
+    {
+        use std::hash::{Hash, Hasher};
+        let entries = search::entries(input.site, input.urls, &input.theme.strings);
+        let mut h = std::hash::DefaultHasher::new();
+        for e in &entries {
+            (&e.url, &e.text, &e.meta, &e.filters).hash(&mut h);
+        }
+        let key = h.finish();
+        if let Some((k, files)) = &cache.0
+            && *k == key
+        {
+            return Ok(files.clone());
+        }
+        let files: Vec<(String, render::Bytes)> = search::bundle(entries)?
+            .into_iter()
+            .map(|(p, b)| (p, render::Bytes::from(b)))
+            .collect();
+        cache.0 = Some((key, files.clone()));
+        Ok(files)
+    }
+    #[cfg(not(feature = "search"))]
+    {
+        let _ = (input, cache);
+        Err(diag::Diagnostic::error(
+            "themes",
+            "index de recherche demandé mais vitrine est construit sans la fonction `search`",
+        ))
+    }
+}
+
+/// The previous search bundle and the hash of the entries it was built
+/// from.
+#[derive(Default)]
+struct SearchCache(Option<(u64, Vec<(String, render::Bytes)>)>);
 
 /// The PDF of the guide, at the path the plan gave it.
 fn pdf_output(input: &render::RenderInput) -> Result<(String, Vec<u8>), diag::Diagnostic> {

@@ -58,11 +58,14 @@ enum Command {
         /// Ne pas produire le PDF du guide (aperçus rapides) ; la page du guide n'y renvoie alors pas.
         #[arg(long)]
         no_pdf: bool,
+        /// Ne pas produire l'index de recherche ; le site n'affiche alors pas de champ de recherche.
+        #[arg(long)]
+        no_search: bool,
         /// Remplacer le dossier de sortie même s'il n'a pas été écrit par vitrine (jamais un fichier ni un lien symbolique).
         #[arg(long)]
         force: bool,
     },
-    /// Vérifie le contenu et les gabarits sans rien écrire : affiche toutes les erreurs et tous les avertissements. Le PDF n'est composé qu'avec --pdf.
+    /// Vérifie le contenu et les gabarits sans rien écrire : affiche toutes les erreurs et tous les avertissements. Le PDF n'est composé qu'avec --pdf ; l'index de recherche n'est pas construit.
     Check {
         #[command(flatten)]
         common: Common,
@@ -93,7 +96,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let start = Instant::now();
     let color = std::io::stderr().is_terminal();
-    let (common, output, base_url, skip_pdf) = match cli.command {
+    let (common, output, base_url, skip_pdf, skip_search) = match cli.command {
         Command::Serve {
             common,
             port,
@@ -123,12 +126,13 @@ fn main() -> ExitCode {
             output,
             base_url,
             no_pdf,
+            no_search,
             force,
         } => {
             let out = output.unwrap_or_else(|| common.root.join("public"));
-            (common, Some((out, force)), base_url, no_pdf)
+            (common, Some((out, force)), base_url, no_pdf, no_search)
         }
-        Command::Check { common, pdf } => (common, None, None, !pdf),
+        Command::Check { common, pdf } => (common, None, None, !pdf, true),
     };
     let opts = vitrine::Options {
         root: common.root.clone(),
@@ -138,6 +142,7 @@ fn main() -> ExitCode {
         inject: Default::default(),
         default_theme_dir: None,
         skip_pdf,
+        skip_search,
     };
     let result = match &output {
         Some((out, force)) => vitrine::build_to_dir(&opts, out, *force),

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::common::Stade;
+use crate::facets::{Facets, profession_path, profession_stade_path};
+use crate::model::common::{Profession, Stade};
 use crate::model::{Kind, Site};
 use crate::theme::Theme;
 use crate::url;
@@ -18,6 +19,19 @@ pub enum Target {
     Record(Kind, String),
     /// Aids for one stage of a career ("Je suis…").
     Profile(Stade),
+    /// Aids for one profession (`beneficiaires`), grouped by stage.
+    Profession(Profession),
+    /// Aids in force for one profession at one stage.
+    ProfessionStade(Profession, Stade),
+    /// The site map (RGAA 12.1: a second way to every page).
+    SiteMapPage,
+    /// The search page (feature `search`).
+    Search,
+    /// The search index, a bundle of files under `pagefind/` whose names
+    /// Pagefind derives from their content; this item stands for all of
+    /// them at the path of its entry file. Built beside the pages by
+    /// [`crate::search`], not by a template.
+    SearchIndex,
     Communes,
     Commune(String),
     /// Index in `site.pages`.
@@ -47,6 +61,12 @@ pub struct Item {
 /// Where the printable guide goes.
 pub const GUIDE_PATH: &str = "guide/";
 
+/// The site map page.
+pub const PLAN_DU_SITE_PATH: &str = "plan-du-site/";
+
+/// The search page.
+pub const RECHERCHE_PATH: &str = "recherche/";
+
 /// Where theme assets go in the output.
 pub const ASSETS_DIR: &str = "assets/";
 
@@ -54,7 +74,23 @@ pub fn profile_path(stade: Stade) -> String {
     format!("aides/profil/{}/", stade.key().replace('_', "-"))
 }
 
-pub fn plan(site: &Site, theme: &Theme, with_pdf: bool, diags: &mut Diagnostics) -> Vec<Item> {
+/// The optional outputs of a build.
+#[derive(Clone, Copy, Debug)]
+pub struct Outputs {
+    pub pdf: bool,
+    pub search: bool,
+}
+
+/// The search index's entry file, which stands for its whole bundle.
+pub const SEARCH_ENTRY: &str = "pagefind/pagefind-entry.json";
+
+pub fn plan(
+    site: &Site,
+    facets: &Facets,
+    theme: &Theme,
+    outputs: Outputs,
+    diags: &mut Diagnostics,
+) -> Vec<Item> {
     let mut items = Vec::new();
     let page = |path: String, target: Target, items: &mut Vec<Item>| {
         items.push(Item {
@@ -77,8 +113,35 @@ pub fn plan(site: &Site, theme: &Theme, with_pdf: bool, diags: &mut Diagnostics)
     for stade in Stade::ALL {
         page(profile_path(stade), Target::Profile(stade), &mut items);
     }
+    for p in facets.by_profession.keys() {
+        page(profession_path(*p), Target::Profession(*p), &mut items);
+        for s in facets.stades_of(*p) {
+            if facets.has_pair_page(*p, s) {
+                page(
+                    profession_stade_path(*p, s),
+                    Target::ProfessionStade(*p, s),
+                    &mut items,
+                );
+            }
+        }
+    }
+    page(
+        PLAN_DU_SITE_PATH.to_string(),
+        Target::SiteMapPage,
+        &mut items,
+    );
     page(GUIDE_PATH.to_string(), Target::Guide, &mut items);
-    if with_pdf && let Some(name) = pdf_file_name(site, diags) {
+    if outputs.search {
+        page(RECHERCHE_PATH.to_string(), Target::Search, &mut items);
+        items.push(Item {
+            file: SEARCH_ENTRY.to_string(),
+            page: None,
+            target: Target::SearchIndex,
+        });
+    }
+    if outputs.pdf
+        && let Some(name) = pdf_file_name(site, diags)
+    {
         items.push(Item {
             file: format!("{GUIDE_PATH}{name}"),
             page: None,
@@ -234,8 +297,12 @@ mod tests {
         let mut diags = Diagnostics::default();
         let items = plan(
             &site(&["index.md", "zonage.md"], &[]),
+            &Facets::default(),
             &Theme::default(),
-            true,
+            Outputs {
+                pdf: true,
+                search: true,
+            },
             &mut diags,
         );
         assert!(diags.is_empty());
@@ -259,8 +326,12 @@ mod tests {
         let mut diags = Diagnostics::default();
         plan(
             &site(&["aides.md"], &["robots.txt"]),
+            &Facets::default(),
             &Theme::default(),
-            true,
+            Outputs {
+                pdf: true,
+                search: true,
+            },
             &mut diags,
         );
         let messages: Vec<String> = diags.sorted().iter().map(|d| d.message.clone()).collect();

@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use common::*;
 
 #[test]
@@ -131,6 +133,9 @@ fn two_builds_are_byte_identical() {
         .unwrap();
     let (a, b) = (read_tree(&out1), read_tree(&out2));
     assert!(!a.is_empty());
+    // The search index is part of what must not vary.
+    #[cfg(feature = "search")]
+    assert!(a.keys().any(|k| k.starts_with("pagefind/fragment/")));
     let differing: Vec<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
     assert!(
         differing.is_empty() && a.len() == b.len(),
@@ -221,7 +226,11 @@ fn text_of(html: &str) -> String {
             _ => {}
         }
     }
-    out
+    out.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[test]
@@ -315,4 +324,113 @@ fn pages_load_nothing_from_another_host_and_stay_light() {
         .sum();
     assert!(weight > 0, "no stylesheet found");
     assert!(weight < 40 * 1024, "CSS + JS weigh {weight} bytes");
+}
+
+/// The aid links of a page's cards, split at the closed section: (in
+/// force, closed).
+fn card_links(html: &str) -> (Vec<String>, Vec<String>) {
+    let (open, closed) = html.split_once("id=\"clos\"").unwrap_or((html, ""));
+    let links = |s: &str| -> Vec<String> {
+        let mut v: Vec<String> = s
+            .split("class=\"carte-titre\"><a href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    (links(open), links(closed))
+}
+
+#[test]
+fn each_profession_page_lists_exactly_the_aids_in_force_for_it() {
+    let site = shipped_site();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    // What the YAML says: profession → (aids in force, closed aids).
+    let mut expected: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    for entry in std::fs::read_dir(site.path().join("content/aides")).unwrap() {
+        let path = entry.unwrap().path();
+        let id = path.file_stem().unwrap().to_string_lossy().to_string();
+        let yaml: serde_json::Value =
+            serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let statut = yaml["statut"].as_str().unwrap();
+        if statut == "brouillon" {
+            continue;
+        }
+        for p in yaml["beneficiaires"].as_array().unwrap() {
+            let slot = expected
+                .entry(p.as_str().unwrap().replace('_', "-"))
+                .or_default();
+            let url = format!("/aides/{id}/");
+            if statut == "publie" {
+                slot.0.push(url);
+            } else {
+                slot.1.push(url);
+            }
+        }
+    }
+    assert!(expected.len() > 10, "{expected:?}");
+    for (profession, (mut open, mut closed)) in expected {
+        open.sort();
+        closed.sort();
+        let file = format!("aides/profession/{profession}/index.html");
+        let html = String::from_utf8_lossy(
+            built
+                .output
+                .get(&file)
+                .unwrap_or_else(|| panic!("no page {file}")),
+        );
+        let (shown_open, shown_closed) = card_links(&html);
+        assert_eq!(shown_open, open, "{file}: aids in force");
+        assert_eq!(shown_closed, closed, "{file}: closed aids");
+    }
+    // A midwife finds the Région's aids whose titles do not name her.
+    let midwife = String::from_utf8_lossy(&built.output["aides/profession/sage-femme/index.html"]);
+    assert!(midwife.contains("/aides/region-bonus-installation-2026/"));
+    // Pair pages hold the aids in force of one stage only.
+    let pair = String::from_utf8_lossy(
+        &built.output["aides/profession/sage-femme/primo-installation/index.html"],
+    );
+    let (pair_open, pair_closed) = card_links(&pair);
+    assert!(!pair_open.is_empty() && pair_closed.is_empty());
+    // The home page asks by profession, grouped, then by stage.
+    let home = String::from_utf8_lossy(&built.output["index.html"]);
+    let by_profession = home.find("/aides/profession/sage-femme/").unwrap();
+    let by_stage = home.find("/aides/profil/interne/").unwrap();
+    assert!(by_profession < by_stage);
+    assert!(home.contains("Infirmiers et infirmières"));
+}
+
+#[test]
+fn amounts_say_ceiling_range_rate_and_zonage_as_they_are() {
+    let site = shipped_site();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    let page = |p: &str| text_of(&String::from_utf8_lossy(&built.output[p]));
+    let aides = page("aides/index.html");
+    // A ceiling alone, a rate with its ceiling, amounts by zonage class.
+    assert!(aides.contains("jusqu'à 10\u{202F}000\u{A0}€"), "{aides}");
+    assert!(
+        aides.contains("30\u{A0}% des acquisitions et travaux, jusqu'à 250\u{202F}000\u{A0}€"),
+        "{aides}"
+    );
+    assert!(
+        aides.contains("10\u{202F}000\u{A0}€ en ZIP, 5\u{202F}000\u{A0}€ en ZAC"),
+        "{aides}"
+    );
+    // A fixed sum stays a plain sum; its wording is not repeated under it.
+    let cesp = page("aides/etat-cesp/index.html");
+    assert!(cesp.contains("1\u{202F}200\u{A0}€ par mois"), "{cesp}");
+    let dentists = String::from_utf8_lossy(
+        &built.output["aides/cpam-chirurgiens-dentistes-aide-installation/index.html"],
+    );
+    assert!(dentists.contains("<strong>50\u{202F}000\u{A0}€</strong>"));
+    assert!(!dentists.contains("<strong>50\u{202F}000\u{A0}€</strong><br>50"));
+    // Lists are in reader order, never by file name: the Département's
+    // aids before the Région's, before national ones; closed ones last.
+    let list = String::from_utf8_lossy(&built.output["aides/index.html"]);
+    let at = |id: &str| list.find(&format!("/aides/{id}/")).unwrap();
+    assert!(at("departement-soutien-msp-universitaires") < at("region-bonus-installation-2026"));
+    assert!(at("region-bonus-installation-2026") < at("cpam-caim"));
 }

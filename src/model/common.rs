@@ -116,6 +116,92 @@ pub enum Profession {
     Structure,
 }
 
+impl Profession {
+    pub const ALL: [Profession; 22] = [
+        Profession::MedecinGeneraliste,
+        Profession::MedecinSpecialiste,
+        Profession::Interne,
+        Profession::DocteurJunior,
+        Profession::SageFemme,
+        Profession::Infirmier,
+        Profession::MasseurKinesitherapeute,
+        Profession::ChirurgienDentiste,
+        Profession::Pharmacien,
+        Profession::Orthophoniste,
+        Profession::Orthoptiste,
+        Profession::PedicurePodologue,
+        Profession::Psychologue,
+        Profession::EtudiantMedecine,
+        Profession::EtudiantMaieutique,
+        Profession::EtudiantIfsi,
+        Profession::EtudiantKine,
+        Profession::EtudiantOdontologie,
+        Profession::EtudiantPharmacie,
+        Profession::EtudiantParamedical,
+        Profession::Structure,
+        Profession::Collectivite,
+    ];
+
+    /// The value as written in YAML and in translation keys.
+    pub fn key(self) -> &'static str {
+        match self {
+            Profession::MedecinGeneraliste => "medecin_generaliste",
+            Profession::MedecinSpecialiste => "medecin_specialiste",
+            Profession::ChirurgienDentiste => "chirurgien_dentiste",
+            Profession::SageFemme => "sage_femme",
+            Profession::Pharmacien => "pharmacien",
+            Profession::MasseurKinesitherapeute => "masseur_kinesitherapeute",
+            Profession::Infirmier => "infirmier",
+            Profession::Orthophoniste => "orthophoniste",
+            Profession::Orthoptiste => "orthoptiste",
+            Profession::PedicurePodologue => "pedicure_podologue",
+            Profession::Psychologue => "psychologue",
+            Profession::EtudiantMedecine => "etudiant_medecine",
+            Profession::EtudiantMaieutique => "etudiant_maieutique",
+            Profession::EtudiantKine => "etudiant_kine",
+            Profession::EtudiantIfsi => "etudiant_ifsi",
+            Profession::EtudiantOdontologie => "etudiant_odontologie",
+            Profession::EtudiantPharmacie => "etudiant_pharmacie",
+            Profession::EtudiantParamedical => "etudiant_paramedical",
+            Profession::Interne => "interne",
+            Profession::DocteurJunior => "docteur_junior",
+            Profession::Collectivite => "collectivite",
+            Profession::Structure => "structure",
+        }
+    }
+
+    /// The group the home page's "Je suis…" shows it in: a reader looks
+    /// for "médecin" or "étudiant" before the exact value.
+    pub fn group(self) -> &'static str {
+        use Profession::*;
+        match self {
+            MedecinGeneraliste | MedecinSpecialiste | Interne | DocteurJunior => "medecins",
+            SageFemme => "sages_femmes",
+            Infirmier => "infirmiers",
+            MasseurKinesitherapeute => "kines",
+            ChirurgienDentiste => "dentistes",
+            Pharmacien => "pharmaciens",
+            Orthophoniste | Orthoptiste | PedicurePodologue | Psychologue => "autres",
+            EtudiantMedecine | EtudiantMaieutique | EtudiantKine | EtudiantIfsi
+            | EtudiantOdontologie | EtudiantPharmacie | EtudiantParamedical => "etudiants",
+            Collectivite | Structure => "structures",
+        }
+    }
+
+    /// The groups of [`Profession::group`], in the order they are shown.
+    pub const GROUPS: [&'static str; 9] = [
+        "medecins",
+        "sages_femmes",
+        "infirmiers",
+        "kines",
+        "dentistes",
+        "pharmaciens",
+        "autres",
+        "etudiants",
+        "structures",
+    ];
+}
+
 /// Le moment du parcours visé.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,

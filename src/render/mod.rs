@@ -47,6 +47,8 @@ pub struct RenderInput<'a> {
     pub index: &'a views::Index,
     /// The printable guide's structure, built once.
     pub guide: &'a crate::guide::Guide,
+    /// Aids by profession and stage, built once.
+    pub facets: &'a crate::facets::Facets,
     /// What each item depends on, when outputs of a previous build may be
     /// reused (the dev server); `None` renders everything.
     pub fingerprints: Option<&'a crate::deps::Fingerprints>,
@@ -177,8 +179,19 @@ fn global(input: &RenderInput) -> Json {
         .iter()
         .map(|k| (k.dir().to_string(), json!(urls.list(*k))))
         .collect();
+    // Every tab names the département (a reader has several guides open).
+    let titre_onglet = if c.titre.contains(&c.departement.nom) {
+        c.titre.clone()
+    } else {
+        format!("{} · {}", c.titre, c.departement.nom)
+    };
     json!({
         "titre": c.titre,
+        "titre_onglet": titre_onglet,
+        "plan_du_site_url": urls.to(crate::plan::PLAN_DU_SITE_PATH),
+        "recherche_url": urls.to(crate::plan::RECHERCHE_PATH),
+        "recherche": input.plan.iter().any(|i| i.target == Target::SearchIndex),
+        "pagefind_url": urls.to(crate::plan::SEARCH_ENTRY.trim_end_matches("pagefind-entry.json")),
         "sous_titre": c.sous_titre,
         "description": c.description,
         "langue": c.langue,
@@ -232,7 +245,7 @@ pub fn render(
     let results: Vec<Result<Rendered, Diagnostic>> = input
         .plan
         .par_iter()
-        .filter(|item| item.target != Target::GuidePdf)
+        .filter(|item| !matches!(item.target, Target::GuidePdf | Target::SearchIndex))
         .map(|item| {
             let fp = input
                 .fingerprints
@@ -337,8 +350,8 @@ fn render_item(
             });
         }
         Target::Sitemap => return Ok(pages::sitemap(input).into_bytes()),
-        // Typeset beside the pages by the PDF stage, not here.
-        Target::GuidePdf => {
+        // Typeset (indexed) beside the pages by their own stage, not here.
+        Target::GuidePdf | Target::SearchIndex => {
             return Err(Diagnostic::error(
                 "themes",
                 "le PDF n'est pas une page : il est produit par son propre module",

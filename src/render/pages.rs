@@ -13,7 +13,8 @@ use tera::Value as TeraValue;
 
 use super::RenderInput;
 use super::views::Ctx;
-use crate::model::common::Stade;
+use crate::facets::{profession_path, profession_stade_path, reader_order};
+use crate::model::common::{Profession, Stade};
 use crate::model::{Body, Kind, Record, Statut};
 use crate::plan::{Item, Target, profile_path};
 
@@ -25,6 +26,8 @@ pub struct Shared<'a> {
     views: HashMap<(Kind, &'a str), OnceLock<TeraValue>>,
     /// The "Je suis…" profiles with their counts.
     profiles: OnceLock<TeraValue>,
+    /// The professions by group, with their counts.
+    professions: OnceLock<TeraValue>,
     input: &'a RenderInput<'a>,
 }
 
@@ -46,6 +49,7 @@ impl<'a> Shared<'a> {
             ctx,
             views,
             profiles: OnceLock::new(),
+            professions: OnceLock::new(),
             input,
         }
     }
@@ -75,6 +79,91 @@ impl<'a> Shared<'a> {
         };
         (list(open), list(closed))
     }
+}
+
+impl Shared<'_> {
+    /// Views of the aids named by `ids`, in the given order.
+    fn aids(&self, ids: &[String]) -> TeraValue {
+        TeraValue::from(
+            ids.iter()
+                .filter_map(|id| self.input.site.get(Kind::Aide, id))
+                .map(|r| self.view(r))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// The professions, grouped as the home page shows them, with their
+    /// number of aids in force and their page.
+    fn professions(&self) -> TeraValue {
+        self.professions
+            .get_or_init(|| TeraValue::from_serializable(&professions(self.input)))
+            .clone()
+    }
+}
+
+/// The professions with aids, grouped (médecins, sages-femmes…), in the
+/// order of [`Profession::GROUPS`].
+fn professions(input: &RenderInput) -> Vec<Json> {
+    let facets = input.facets;
+    Profession::GROUPS
+        .iter()
+        .filter_map(|group| {
+            let members: Vec<Json> = Profession::ALL
+                .iter()
+                .filter(|p| p.group() == *group && facets.by_profession.contains_key(p))
+                .map(|p| {
+                    json!({
+                        "cle": p.key(),
+                        "url": input.urls.to(&profession_path(*p)),
+                        "nombre": facets.count(*p),
+                    })
+                })
+                .collect();
+            (!members.is_empty()).then(|| json!({ "cle": group, "professions": members }))
+        })
+        .collect()
+}
+
+/// The professions with aids in force at `stade`, each linked to its page
+/// for that stage (or to its own page when it has no pair page).
+fn professions_at(input: &RenderInput, stade: Stade) -> Json {
+    let facets = input.facets;
+    let list: Vec<Json> = Profession::ALL
+        .iter()
+        .filter_map(|p| {
+            let ids = facets.by_profession_stade.get(&(*p, stade))?;
+            let path = if facets.has_pair_page(*p, stade) {
+                profession_stade_path(*p, stade)
+            } else {
+                profession_path(*p)
+            };
+            Some(json!({ "cle": p.key(), "url": input.urls.to(&path), "nombre": ids.len() }))
+        })
+        .collect();
+    json!(list)
+}
+
+/// The stages at which `p` has aids in force, each with its aids and, when
+/// it exists, the page of that pair.
+fn stade_groups(input: &RenderInput, shared: &Shared, p: Profession) -> TeraValue {
+    let facets = input.facets;
+    TeraValue::from(
+        facets
+            .stades_of(p)
+            .into_iter()
+            .filter_map(|s| {
+                let ids = facets.by_profession_stade.get(&(p, s))?;
+                let url = facets
+                    .has_pair_page(p, s)
+                    .then(|| input.urls.to(&profession_stade_path(p, s)));
+                Some(object(vec![
+                    ("cle", TeraValue::from(s.key())),
+                    ("url", tv(json!(url))),
+                    ("aides", shared.aids(ids)),
+                ]))
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// A map of tera values.
@@ -110,7 +199,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
     let (template, mut data): (&str, Vec<(&'static str, TeraValue)>) = match &item.target {
         Target::Home => ("index.html", home(input, shared)),
         Target::List(kind) => {
-            let (actifs, clos) = shared.split(input.site.of_kind(*kind));
+            let (actifs, clos) = shared.split(reader_order(input.site, *kind).into_iter());
             (
                 "liste.html",
                 vec![
@@ -136,9 +225,8 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
             )
         }
         Target::Profile(stade) => {
-            let matching = input
-                .site
-                .of_kind(Kind::Aide)
+            let matching = reader_order(input.site, Kind::Aide)
+                .into_iter()
                 .filter(|r| matches!(&r.body, Body::Aide(a) if a.stade.contains(stade)));
             let (actifs, clos) = shared.split(matching);
             (
@@ -148,9 +236,60 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
                     ("actifs", actifs),
                     ("clos", clos),
                     ("profils", shared.profiles()),
+                    ("professions", tv(professions_at(input, *stade))),
                 ],
             )
         }
+        Target::Profession(p) => {
+            let closed = input
+                .facets
+                .by_profession
+                .get(p)
+                .map(|s| s.closed.as_slice())
+                .unwrap_or_default();
+            (
+                "profession.html",
+                vec![
+                    ("profession", TeraValue::from(p.key())),
+                    ("nombre", TeraValue::from(input.facets.count(*p))),
+                    ("stades", stade_groups(input, shared, *p)),
+                    ("clos", shared.aids(closed)),
+                    ("professions", shared.professions()),
+                    ("profils", shared.profiles()),
+                ],
+            )
+        }
+        Target::ProfessionStade(p, s) => {
+            let ids = input
+                .facets
+                .by_profession_stade
+                .get(&(*p, *s))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            (
+                "profession.html",
+                vec![
+                    ("profession", TeraValue::from(p.key())),
+                    ("stade", TeraValue::from(s.key())),
+                    ("nombre", TeraValue::from(ids.len())),
+                    ("actifs", shared.aids(ids)),
+                    (
+                        "profession_url",
+                        TeraValue::from(input.urls.to(&profession_path(*p))),
+                    ),
+                    ("professions", shared.professions()),
+                    ("profils", shared.profiles()),
+                ],
+            )
+        }
+        Target::SiteMapPage => ("plan-du-site.html", site_map(input, &ctx)),
+        Target::Search => (
+            "recherche.html",
+            vec![
+                ("professions", shared.professions()),
+                ("profils", shared.profiles()),
+            ],
+        ),
         Target::Communes => {
             let list: Vec<Json> = crate::validate::communes_with_records(input.site)
                 .iter()
@@ -261,6 +400,7 @@ fn home(input: &RenderInput, shared: &Shared) -> Vec<(&'static str, TeraValue)> 
         ("description", tv(json!(intro.and_then(|p| p.meta.description.clone())))),
         ("contenu", tv(json!(intro.map(|p| p.html.clone())))),
         ("profils", shared.profiles()),
+        ("professions", shared.professions()),
         ("nombres", tv(json!(counts))),
         (
             "evenements",
@@ -331,6 +471,43 @@ fn commune(
         ("fiches", TeraValue::from(by_kind)),
         ("zonage", tv(json!(zonage))),
         ("aides_zonage", tv(json!(aides_zonage))),
+    ]
+}
+
+/// Every page of the site by section, for the "plan du site".
+fn site_map(input: &RenderInput, ctx: &Ctx) -> Vec<(&'static str, TeraValue)> {
+    let urls = input.urls;
+    let sections: Vec<Json> = Kind::ALL
+        .iter()
+        .map(|k| {
+            let fiches: Vec<Json> = reader_order(input.site, *k)
+                .iter()
+                .map(|r| ctx.link(*k, &r.id))
+                .collect();
+            json!({ "cle": k.dir(), "url": urls.list(*k), "fiches": fiches })
+        })
+        .collect();
+    let mut pages: Vec<&crate::model::Page> = input
+        .site
+        .pages
+        .iter()
+        .filter(|p| p.path != "index.md")
+        .collect();
+    pages.sort_by_key(|p| (p.meta.ordre.unwrap_or(i32::MAX), p.path.clone()));
+    let pages: Vec<Json> = pages
+        .iter()
+        .map(|p| json!({ "titre": p.meta.titre, "url": urls.page(&p.path) }))
+        .collect();
+    let communes: Vec<Json> = crate::validate::communes_with_records(input.site)
+        .iter()
+        .map(|insee| ctx.commune(insee))
+        .collect();
+    vec![
+        ("pages", tv(json!(pages))),
+        ("sections", tv(json!(sections))),
+        ("profils", tv(json!(profiles(input)))),
+        ("professions", tv(json!(professions(input)))),
+        ("communes", tv(json!(communes))),
     ]
 }
 

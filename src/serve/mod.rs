@@ -149,6 +149,7 @@ impl Server {
             },
             default_theme_dir: default_theme_dir.clone(),
             skip_pdf: true,
+            skip_search: false,
         };
         let shared = Arc::new(Shared {
             state: RwLock::new(State::default()),
