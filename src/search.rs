@@ -217,6 +217,28 @@ pub fn bundle(entries: Vec<Entry>) -> Result<Vec<(String, Vec<u8>)>, Diagnostic>
             format!("index de recherche impossible à produire ({what}) : {e}"),
         )
     };
+    // Pagefind splits its work with rayon from inside `block_on`. On the
+    // global pool, a worker waiting there may steal another build's search
+    // job (concurrent tests, a dev server) and start a second runtime
+    // inside the first, which panics; and parking the caller on a plain
+    // thread instead can leave no free worker for Pagefind (deadlock). A
+    // pool of its own runs nothing but Pagefind's jobs, while the caller's
+    // worker goes on with the pool it belongs to.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("pagefind-{i}"))
+        .build()
+        .map_err(|e| fail("fils d'exécution", &e))?;
+    pool.install(|| run_pagefind(entries, &fail))
+}
+
+/// Feeds the entries to Pagefind on the current thread and keeps the
+/// files the search needs.
+fn run_pagefind(
+    entries: Vec<Entry>,
+    fail: &dyn Fn(&str, &dyn std::fmt::Display) -> Diagnostic,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| fail("exécution", &e))?;

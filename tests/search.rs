@@ -95,3 +95,40 @@ fn without_the_index_no_search_box_is_offered() {
         assert!(!html.contains("data-recherche"), "{path}");
     }
 }
+
+/// Indexes built side by side on rayon's global pool (the test harness,
+/// a dev server rebuilding while a build runs) each come out whole:
+/// Pagefind's own parallelism must neither nest its async runtime in
+/// another build's nor wait for workers that are all busy waiting.
+#[test]
+fn concurrent_indexes_each_come_out_whole() {
+    let site = shipped_site();
+    let mut diags = vitrine::diag::Diagnostics::default();
+    let loaded = vitrine::load::load(site.path(), &mut diags);
+    let opts = vitrine::validate::Options {
+        drafts: false,
+        today: jiff::civil::date(2026, 11, 24),
+        base_url: None,
+    };
+    let v = vitrine::validate::validate(&loaded, &opts, &mut diags).unwrap();
+    let theme = vitrine::theme::load(site.path(), None, "fr", None, &mut diags);
+    let entries = vitrine::search::entries(&v.site, &v.urls, &theme.strings);
+    // Each thread hands its index to the pool from outside, as each test
+    // (or each dev-server rebuild) does: a worker waiting inside Pagefind
+    // may then be handed another thread's index.
+    let bundles: Vec<_> = std::thread::scope(|scope| {
+        // 32 threads: enough to make the interleaving happen on 2 cores.
+        let handles: Vec<_> = (0..32)
+            .map(|_| {
+                scope.spawn(|| {
+                    let (bundle, ()) =
+                        rayon::join(|| vitrine::search::bundle(entries.clone()).ok(), || ());
+                    bundle.unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(bundles.windows(2).all(|w| w[0] == w[1]));
+    assert!(!bundles[0].is_empty());
+}
