@@ -5,6 +5,7 @@
 //! who they are for (each published aid exactly once), closed schemes in a
 //! table, and every record reachable by an anchor inside the guide.
 
+use crate::facets::reader_order;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -215,7 +216,10 @@ pub fn build_cached(
             }
             PartieGuide::Aides => {
                 let mut groups: Vec<Groupe> = Vec::new();
-                let aids: Vec<&Record> = site.of_kind(Kind::Aide).filter(|r| in_guide(r)).collect();
+                let aids: Vec<&Record> = reader_order(site, Kind::Aide)
+                    .into_iter()
+                    .filter(|r| in_guide(r))
+                    .collect();
                 let mut views: Vec<Json> = aids
                     .par_iter()
                     .map(|r| guide_view(ctx, &links, r))
@@ -252,8 +256,8 @@ pub fn build_cached(
                 partie.groupes = groups;
             }
             PartieGuide::AidesCloses => {
-                partie.lignes = site
-                    .of_kind(Kind::Aide)
+                partie.lignes = reader_order(site, Kind::Aide)
+                    .into_iter()
                     .filter(|r| r.body.meta().statut == Statut::Archive)
                     .map(|r| {
                         let Body::Aide(a) = &r.body else { return Json::Null };
@@ -284,7 +288,10 @@ pub fn build_cached(
                     PartieGuide::Evenements => Kind::Evenement,
                     _ => Kind::Organisation,
                 };
-                let records: Vec<&Record> = site.of_kind(kind_of).filter(|r| in_guide(r)).collect();
+                let records: Vec<&Record> = reader_order(site, kind_of)
+                    .into_iter()
+                    .filter(|r| in_guide(r))
+                    .collect();
                 partie.fiches = records
                     .par_iter()
                     .map(|r| guide_view(ctx, &links, r))
