@@ -6,7 +6,7 @@
 //! Also the reader's order of every list ([`reader_order`]): never the
 //! file name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::aide::Niveau;
 use crate::model::common::{Profession, Stade};
@@ -41,19 +41,22 @@ impl Facets {
         for r in reader_order(site, Kind::Aide) {
             let Body::Aide(a) = &r.body else { continue };
             let open = in_force(r);
-            for p in &a.beneficiaires {
-                let split = f.by_profession.entry(*p).or_default();
+            // A value written twice in a record counts once; deduplicating
+            // the record's own short lists keeps this linear in the aids
+            // (a `contains` on each facet's list would not be).
+            let professions: BTreeSet<Profession> = a.beneficiaires.iter().copied().collect();
+            let stades: BTreeSet<Stade> = a.stade.iter().copied().collect();
+            for p in professions {
+                let split = f.by_profession.entry(p).or_default();
                 if open {
-                    if !split.open.contains(&r.id) {
-                        split.open.push(r.id.clone());
+                    split.open.push(r.id.clone());
+                    for s in &stades {
+                        f.by_profession_stade
+                            .entry((p, *s))
+                            .or_default()
+                            .push(r.id.clone());
                     }
-                    for s in &a.stade {
-                        let list = f.by_profession_stade.entry((*p, *s)).or_default();
-                        if !list.contains(&r.id) {
-                            list.push(r.id.clone());
-                        }
-                    }
-                } else if !split.closed.contains(&r.id) {
+                } else {
                     split.closed.push(r.id.clone());
                 }
             }
