@@ -707,6 +707,7 @@ def generate(n: int, m: int, seed: int, out: Path) -> dict:
     ]))
 
     # Records.
+    vit_pairs: set[tuple[str, str]] = set()   # (profession, stade) of aids in force
     for kind in KINDS:
         for i in range(1, n + 1):
             rid = f"{ID_PREFIX[kind]}-{i:05d}"
@@ -721,6 +722,9 @@ def generate(n: int, m: int, seed: int, out: Path) -> dict:
                   vitrine_record(kind, rid, rec, insee, name))
             if kind != "aids":   # aids have no commune field in vitrine
                 vit_communes.add(insee)
+            else:                # every generated aid is published, so in force
+                for p in rec["professions"]:
+                    vit_pairs.update((V_PROFESSION.get(p, p), s) for s in V_STADE[rec["kind"]])
             if i == 1:
                 vit_check.append(f"{kind}\t{VITRINE_KIND[kind]}\t{rid}\t{name}\n")
 
@@ -749,9 +753,16 @@ def generate(n: int, m: int, seed: int, out: Path) -> dict:
     # organisations and evenements), the 6 organisation records, 7 "Je
     # suis..." profile pages (one per career stage, aids/profil/<stade>/),
     # the printable guide (guide/), the commune index (communes/) and one
-    # page per commune a logement, stage or atout points to, and 404.html.
+    # page per commune a logement, stage or atout points to, 404.html, one
+    # page per profession an aid names (aides/profession/<p>/) and one per
+    # profession x stage when the profession has aids at several stages,
+    # the site map (plan-du-site/) and the search page (recherche/).
+    professions = {p for p, _ in vit_pairs}
+    stages_of = {p: sum(1 for q, _ in vit_pairs if q == p) for p in professions}
+    pair_pages = sum(c for c in stages_of.values() if c > 1)
     vit_expected = (4 * n + m + 1 + 6 + len(VITRINE_ORGS) + 7 + 1 + 1
-                    + len(vit_communes) + 1)
+                    + len(vit_communes) + 1
+                    + len(professions) + pair_pages + 1 + 1)
     write(out / "expected.env",
           f"N={n}\nM={m}\nSEED={seed}\nEXPECTED_HTML={expected}\n"
           f"VITRINE_EXPECTED_HTML={vit_expected}\nVITRINE_COMMUNE_PAGES={len(vit_communes)}\n")
