@@ -25,6 +25,7 @@ pub mod reference;
 pub mod render;
 #[cfg(feature = "search")]
 pub mod search;
+mod search_output;
 pub mod serve;
 pub mod theme;
 pub mod timings;
@@ -58,6 +59,10 @@ pub struct Options {
     /// Leave the search index out (`build --no-search`, `check`): the site
     /// then shows no search box.
     pub skip_search: bool,
+    /// Build a changed search index on a thread of its own and hand out
+    /// the previous one meanwhile (the dev server: a save must not wait
+    /// for the index; [`Cache::search_ready`] says when to rebuild).
+    pub search_in_background: bool,
 }
 
 /// A site rendered in memory, ready to be written or served.
@@ -123,7 +128,15 @@ pub struct Cache {
     /// The previous guide, whose records' views a rebuild can keep.
     guide: Option<(guide::Guide, deps::Fingerprints)>,
     /// The previous search index.
-    search: SearchCache,
+    search: search_output::SearchCache,
+}
+
+impl Cache {
+    /// Whether a search index built in the background is ready: the next
+    /// build will serve it.
+    pub fn search_ready(&self) -> bool {
+        self.search.ready()
+    }
 }
 
 /// Runs every stage but writing: load, validate, plan, render (the pages
@@ -277,7 +290,13 @@ fn build_stages(
                 },
                 || {
                     let start = std::time::Instant::now();
-                    let files = with_search.then(|| search_output(&input, search_cache));
+                    let files = with_search.then(|| {
+                        search_output::search_output(
+                            &input,
+                            search_cache,
+                            opts.search_in_background,
+                        )
+                    });
                     (files, start.elapsed())
                 },
             )
@@ -353,48 +372,6 @@ fn build_stages(
         }),
     }
 }
-
-/// The search index's files, or the previous build's when the index's
-/// entries are the same (a dev-server save that touched no indexed text).
-fn search_output(
-    input: &render::RenderInput,
-    cache: &mut SearchCache,
-) -> Result<Vec<(String, render::Bytes)>, diag::Diagnostic> {
-    #[cfg(feature = "search")]
-    {
-        use std::hash::{Hash, Hasher};
-        let entries = search::entries(input.site, input.urls, &input.theme.strings);
-        let mut h = std::hash::DefaultHasher::new();
-        for e in &entries {
-            (&e.url, &e.text, &e.meta, &e.filters).hash(&mut h);
-        }
-        let key = h.finish();
-        if let Some((k, files)) = &cache.0
-            && *k == key
-        {
-            return Ok(files.clone());
-        }
-        let files: Vec<(String, render::Bytes)> = search::bundle(entries)?
-            .into_iter()
-            .map(|(p, b)| (p, render::Bytes::from(b)))
-            .collect();
-        cache.0 = Some((key, files.clone()));
-        Ok(files)
-    }
-    #[cfg(not(feature = "search"))]
-    {
-        let _ = (input, cache);
-        Err(diag::Diagnostic::error(
-            "themes",
-            "index de recherche demandé mais vitrine est construit sans la fonction `search`",
-        ))
-    }
-}
-
-/// The previous search bundle and the hash of the entries it was built
-/// from.
-#[derive(Default)]
-struct SearchCache(Option<(u64, Vec<(String, render::Bytes)>)>);
 
 /// The PDF of the guide, at the path the plan gave it.
 fn pdf_output(input: &render::RenderInput) -> Result<(String, Vec<u8>), diag::Diagnostic> {

@@ -143,6 +143,7 @@ fn main() -> ExitCode {
         default_theme_dir: None,
         skip_pdf,
         skip_search,
+        search_in_background: false,
     };
     let result = match &output {
         Some((out, force)) => vitrine::build_to_dir(&opts, out, *force),

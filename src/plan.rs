@@ -81,6 +81,8 @@ pub struct Outputs {
     pub search: bool,
 }
 
+/// The folder of the search bundle.
+pub const SEARCH_DIR: &str = "pagefind/";
 /// The search index's entry file, which stands for its whole bundle.
 pub const SEARCH_ENTRY: &str = "pagefind/pagefind-entry.json";
 

@@ -17,7 +17,7 @@ use crate::model::{Body, Kind, Record, Site};
 use crate::url::Urls;
 
 /// Where the bundle goes in the output.
-pub const DIR: &str = "pagefind/";
+pub const DIR: &str = crate::plan::SEARCH_DIR;
 
 /// One entry of the index.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,8 +209,10 @@ fn needed(rel: &str) -> bool {
         || rel.starts_with("filter/")
 }
 
-/// Builds the bundle: `(path in the output, bytes)`, sorted by path.
-pub fn bundle(entries: Vec<Entry>) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+/// Builds the bundle: `(path in the output, bytes)`, sorted by path, with
+/// `threads` threads for Pagefind's parallel parts (the dev server gives
+/// one, to leave the other cores to its rebuilds).
+pub fn bundle(entries: Vec<Entry>, threads: usize) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail = |what: &str, e: &dyn std::fmt::Display| {
         Diagnostic::error(
             "themes",
@@ -224,9 +226,8 @@ pub fn bundle(entries: Vec<Entry>) -> Result<Vec<(String, Vec<u8>)>, Diagnostic>
     // thread instead can leave no free worker for Pagefind (deadlock). A
     // pool of its own runs nothing but Pagefind's jobs, while the caller's
     // worker goes on with the pool it belongs to.
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(threads.max(1))
         .thread_name(|i| format!("pagefind-{i}"))
         .build()
         .map_err(|e| fail("fils d'exécution", &e))?;

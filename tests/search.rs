@@ -122,7 +122,7 @@ fn concurrent_indexes_each_come_out_whole() {
             .map(|_| {
                 scope.spawn(|| {
                     let (bundle, ()) =
-                        rayon::join(|| vitrine::search::bundle(entries.clone()).ok(), || ());
+                        rayon::join(|| vitrine::search::bundle(entries.clone(), 2).ok(), || ());
                     bundle.unwrap()
                 })
             })

@@ -453,6 +453,30 @@ fn an_edit_reloads_an_error_shows_and_a_fix_recovers() {
     assert_eq!(s.get("/__vitrine/state").body, "null");
 }
 
+/// A save is served without waiting for the search index, which follows
+/// on its own, without reloading the page again.
+#[cfg(feature = "search")]
+#[test]
+fn the_search_index_follows_an_edit_without_a_second_reload() {
+    let site = common::mini_site();
+    let root = site.path();
+    let s = Served::start(root, &[]);
+    let events = s.events();
+    events.next("hello");
+    let entry = "/pagefind/pagefind-entry.json";
+    let before = s.get(entry).body;
+    assert!(before.contains("\"fr\""), "{before}");
+
+    edit(root, RECORD, TITLE, "Nouveau titre de l'aide");
+    events.next("reload");
+    assert!(s.get(PAGE).body.contains("Nouveau titre de l"));
+    let log = s.stderr_with("index de recherche mis à jour");
+    assert!(log.contains("index de recherche mis à jour"), "{log}");
+    assert_ne!(s.get(entry).body, before, "the index describes the edit");
+    // The index's update told no page to reload.
+    assert_eq!(events.unexpected(Duration::from_millis(500)), None);
+}
+
 #[test]
 fn a_stylesheet_edit_swaps_styles_without_reload() {
     let site = common::mini_site();

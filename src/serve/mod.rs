@@ -150,6 +150,7 @@ impl Server {
             default_theme_dir: default_theme_dir.clone(),
             skip_pdf: true,
             skip_search: false,
+            search_in_background: true,
         };
         let shared = Arc::new(Shared {
             state: RwLock::new(State::default()),

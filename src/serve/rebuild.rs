@@ -35,6 +35,11 @@ pub(crate) fn rebuild_loop(
             Next::Quiet => {
                 let again = watcher.recheck();
                 if again.is_empty() {
+                    // A search index built in the background since the
+                    // last save: a rebuild (everything else cached) takes it.
+                    if builder.cache.search_ready() {
+                        builder.build_and_apply();
+                    }
                     continue;
                 }
                 again.into_iter().collect()
@@ -167,6 +172,12 @@ impl Builder {
                 }
                 let (event, files) = match change {
                     Change::Css(files) => ("css", files),
+                    // Pages fetch the index when a query is typed: the new
+                    // one is there for the next query, no reload needed.
+                    Change::Search => {
+                        eprintln!("vitrine : index de recherche mis à jour en {ms} ms");
+                        return;
+                    }
                     _ => ("reload", Vec::new()),
                 };
                 let data = serde_json::json!({ "build": build, "files": files }).to_string();

@@ -39,18 +39,38 @@ pub(crate) enum Change {
     /// Only these stylesheets changed (and, in HTML, only their `?v=`): the
     /// pages can swap their stylesheets without reloading.
     Css(Vec<String>),
+    /// Only the search index changed (built in the background after a
+    /// save): swapped in without reloading.
+    Search,
     /// Anything else: the pages reload.
     Full,
 }
 
 pub(crate) fn classify(old: &Output, new: &Output) -> Change {
-    if old.len() != new.len() || old.keys().zip(new.keys()).any(|(a, b)| a != b) {
+    // The search bundle's files are named by their content: its set of
+    // names changes with the index, and alone it reloads no page.
+    let is_search = |p: &&String| p.starts_with(crate::plan::SEARCH_DIR);
+    let (old_search, new_search): (Vec<_>, Vec<_>) = (
+        old.iter().filter(|(p, _)| is_search(p)).collect(),
+        new.iter().filter(|(p, _)| is_search(p)).collect(),
+    );
+    let mut old_keys = old.keys().filter(|p| !is_search(p));
+    let mut new_keys = new.keys().filter(|p| !is_search(p));
+    if old.len() - old_search.len() != new.len() - new_search.len()
+        || old_keys
+            .by_ref()
+            .zip(new_keys.by_ref())
+            .any(|(a, b)| a != b)
+    {
         return Change::Full;
     }
+    let search = old_search != new_search;
     let mut css = Vec::new();
     let mut html_versions_only = false;
-    for (path, bytes) in new {
-        let before = &old[path];
+    for (path, bytes) in new.iter().filter(|(p, _)| !is_search(p)) {
+        let Some(before) = old.get(path) else {
+            return Change::Full;
+        };
         if before == bytes {
             continue;
         }
@@ -64,6 +84,7 @@ pub(crate) fn classify(old: &Output, new: &Output) -> Change {
         }
     }
     match (css.is_empty(), html_versions_only) {
+        (true, false) if search => Change::Search,
         (true, false) => Change::Same,
         (true, true) => Change::Full,
         (false, _) => Change::Css(css),
@@ -174,6 +195,28 @@ mod tests {
             classify(&old, &new),
             Change::Css(vec!["assets/vitrine.css".into()])
         );
+    }
+
+    #[test]
+    fn a_new_search_index_alone_reloads_nothing() {
+        let old = output(&[
+            ("index.html", "x"),
+            ("pagefind/fragment/fr_1a.pf_fragment", "a"),
+            ("pagefind/pagefind-entry.json", "{1}"),
+        ]);
+        let new = output(&[
+            ("index.html", "x"),
+            ("pagefind/fragment/fr_2b.pf_fragment", "b"),
+            ("pagefind/fragment/fr_3c.pf_fragment", "c"),
+            ("pagefind/pagefind-entry.json", "{2}"),
+        ]);
+        assert_eq!(classify(&old, &new), Change::Search);
+        let page = output(&[
+            ("index.html", "y"),
+            ("pagefind/fragment/fr_2b.pf_fragment", "b"),
+            ("pagefind/pagefind-entry.json", "{2}"),
+        ]);
+        assert_eq!(classify(&old, &page), Change::Full);
     }
 
     #[test]
