@@ -273,8 +273,14 @@ if [[ -n ${ZOLA_BENCH:-} ]]; then
     done
     [[ -z $dropped ]] || note "N=$n: leaving out of the shared harness:$dropped (failed above)"
     note "N=$n: shared harness $ZOLA_BENCH/run.sh, run from $ZB (Zola and vitrine side by side) ..."
+    # The same generator and seed as ours: its vitrine site is ours, and
+    # vitrine writes the pages our gen.py counts (the shared harness's own
+    # count predates the profession and search pages); without the search
+    # index, no recherche/ page.
+    source "$SITES_DIR/n$n/expected.env"
     if (cd "$ROOT" && VITRINE_TERRITOIRE=$ROOT/content/territoire VITRINE=$BIN \
-        NEW_SSG=$BIN NEW_NAME="vitrine (PDF)" NEW2_SSG=$BENCH/vitrine-no-pdf NEW2_NAME="vitrine (no PDF)" \
+        NEW_EXPECTED_HTML=$VITRINE_EXPECTED_HTML NEW2_EXPECTED_HTML=$((VITRINE_EXPECTED_HTML - 1)) \
+        NEW_SSG=$BIN NEW_NAME="vitrine (PDF, search)" NEW2_SSG=$BENCH/vitrine-no-pdf NEW2_NAME="vitrine (no PDF, no search)" \
         PEERS=${peers# } RUNS=${ZOLA_RUNS:-$RUNS} WARMUP=${ZOLA_WARMUP:-1} \
         SKIP_GEN=$([[ ${REGEN:-0} == 1 ]] && echo 0 || echo 1) \
         OUT_BASE=$OUT_BASE/shared-bench-builds NOISE_MAX=$NOISE_MAX QUIET_WAIT_MAX=$QUIET_WAIT_MAX \
