@@ -118,6 +118,14 @@ test('a filter narrows the results, and the search page is axe-clean with result
   assert.ok(links.length > 0 && links.length <= all, `${links.length} of ${all}`);
   const midwife = new Set(cardLinks('aides/profession/sage-femme'));
   for (const l of links) assert.ok(midwife.has(l), `${l} is not an aid for sages-femmes`);
+  // The stage narrows further: aids for sages-femmes at their first installation.
+  await page.selectOption('#f-stade', { label: 'Première installation' });
+  await page.waitForFunction(() => /résultat/.test(document.getElementById('recherche-statut').textContent)
+    && location.search.includes('stade'));
+  const staged = await search(page, 'installation');
+  const first = new Set(cardLinks('aides/profil/primo-installation'));
+  assert.ok(staged.length > 0 && staged.length <= links.length, `${staged.length} of ${links.length}`);
+  for (const l of staged) assert.ok(midwife.has(l) && first.has(l), `${l} is not for a first installation`);
   const axe = readFileSync(join(repo, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   for (const width of [375, 1280]) {
     await page.setViewportSize({ width, height: 900 });
