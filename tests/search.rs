@@ -7,19 +7,28 @@ mod common;
 
 use common::*;
 
-#[test]
-fn every_record_and_page_is_indexed_once_with_its_filters() {
-    let site = shipped_site();
+/// The site at `root`, validated, and its index entries.
+fn indexed(
+    root: &std::path::Path,
+    base_url: Option<&str>,
+) -> (vitrine::validate::Validated, Vec<vitrine::search::Entry>) {
     let mut diags = vitrine::diag::Diagnostics::default();
-    let loaded = vitrine::load::load(site.path(), &mut diags);
+    let loaded = vitrine::load::load(root, &mut diags);
     let opts = vitrine::validate::Options {
         drafts: false,
         today: jiff::civil::date(2026, 11, 24),
-        base_url: Some("https://example.org/guide-sante/".into()),
+        base_url: base_url.map(str::to_string),
     };
     let v = vitrine::validate::validate(&loaded, &opts, &mut diags).unwrap();
-    let theme = vitrine::theme::load(site.path(), None, "fr", None, &mut diags);
+    let theme = vitrine::theme::load(root, None, "fr", None, &mut diags);
     let entries = vitrine::search::entries(&v.site, &v.urls, &theme.strings);
+    (v, entries)
+}
+
+#[test]
+fn every_record_and_page_is_indexed_once_with_its_filters() {
+    let site = shipped_site();
+    let (v, entries) = indexed(site.path(), Some("https://example.org/guide-sante/"));
     let records: usize = v.site.records.values().map(|m| m.len()).sum();
     let pages = v.site.pages.iter().filter(|p| p.path != "index.md").count();
     assert_eq!(entries.len(), records + pages);
@@ -103,16 +112,7 @@ fn without_the_index_no_search_box_is_offered() {
 #[test]
 fn concurrent_indexes_each_come_out_whole() {
     let site = shipped_site();
-    let mut diags = vitrine::diag::Diagnostics::default();
-    let loaded = vitrine::load::load(site.path(), &mut diags);
-    let opts = vitrine::validate::Options {
-        drafts: false,
-        today: jiff::civil::date(2026, 11, 24),
-        base_url: None,
-    };
-    let v = vitrine::validate::validate(&loaded, &opts, &mut diags).unwrap();
-    let theme = vitrine::theme::load(site.path(), None, "fr", None, &mut diags);
-    let entries = vitrine::search::entries(&v.site, &v.urls, &theme.strings);
+    let (_, entries) = indexed(site.path(), None);
     // Each thread hands its index to the pool from outside, as each test
     // (or each dev-server rebuild) does: a worker waiting inside Pagefind
     // may then be handed another thread's index.
