@@ -171,4 +171,6 @@ pub struct RenderCache {
     pub(crate) pages: HashMap<String, (u64, crate::render::Bytes)>,
     /// The guide's records rendered by their partials, by anchor.
     pub(crate) fiches: HashMap<String, (u64, String)>,
+    /// Every record's card, rendered by `partials/carte.html`.
+    pub(crate) cards: crate::render::CardCache,
 }

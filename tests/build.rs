@@ -186,6 +186,42 @@ fn a_site_template_overrides_the_embedded_one() {
 }
 
 #[test]
+fn a_site_card_shows_on_every_list_and_its_error_is_told_once() {
+    let site = mini_site();
+    let partials = site.path().join("themes/local/templates/partials");
+    std::fs::create_dir_all(&partials).unwrap();
+    let card = partials.join("carte.html");
+    std::fs::write(&card, "<article class=\"carte\"><h3><a href=\"{{ fiche.url }}\">{{ fiche.titre }}</a></h3><p>Carte locale</p></article>").unwrap();
+    let config = site.path().join("content/site.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}theme: local\n")).unwrap();
+    let built = vitrine::build(&options(site.path())).ok().unwrap();
+    for list in [
+        "aides/index.html",
+        "logements/index.html",
+        "aides/profil/primo-installation/index.html",
+    ] {
+        let html = String::from_utf8_lossy(&built.output[list]).into_owned();
+        let cards = html.matches("<article class=\"carte").count();
+        assert!(cards > 0, "{list} shows no card");
+        assert_eq!(html.matches("Carte locale").count(), cards, "{list}");
+    }
+
+    // Broken, it fails the build once, not once per record.
+    std::fs::write(&card, "<article>{{ fiche.inexistant.x }}</article>").unwrap();
+    let failed = vitrine::build(&options(site.path()))
+        .err()
+        .expect("the build must fail");
+    let report = vitrine::diag::render(&failed.diags, &failed.sources, false);
+    assert_eq!(failed.diags.error_count(), 1, "{report}");
+    assert!(
+        report.contains("themes/local/templates/partials/carte.html"),
+        "{report}"
+    );
+    assert!(report.contains("en produisant la carte de /"), "{report}");
+}
+
+#[test]
 fn the_output_may_not_contain_the_site() {
     let site = mini_site();
     assert!(vitrine::build_to_dir(&options(site.path()), site.path(), false).is_err());

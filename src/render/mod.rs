@@ -4,6 +4,7 @@
 
 pub mod format;
 mod pages;
+pub(crate) use pages::CardCache;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -236,7 +237,7 @@ pub fn render(
     tera.global_context().insert("site", &global);
     tera.global_context().insert("t", &input.theme.strings);
     let tera: &Tera = tera;
-    let shared = pages::Shared::new(input);
+    let shared = pages::Shared::new(input, tera, std::mem::take(&mut cache.cards));
     let previous = std::mem::take(&mut cache.pages);
     let fiches = GuideFiches {
         previous: std::mem::take(&mut cache.fiches),
@@ -264,6 +265,8 @@ pub fn render(
         })
         .collect();
     drop(previous);
+    let (card_error, cards) = shared.finish_cards();
+    cache.cards = cards;
     // `VITRINE_LOG=rendu`: which items a rebuild rendered again.
     if std::env::var("VITRINE_LOG").is_ok_and(|v| v.split(',').any(|w| w == "rendu")) {
         let rendered: Vec<&str> = results
@@ -286,6 +289,10 @@ pub fn render(
     }
     let mut out = Output::new();
     let mut ok = true;
+    if let Some(d) = card_error {
+        ok = false;
+        diags.push(d);
+    }
     for r in results {
         match r {
             Ok((path, fp, Some(bytes), _)) => {

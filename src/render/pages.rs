@@ -1,18 +1,23 @@
 //! The template and context of each kind of page.
 //!
 //! Page data is composed of tera values: a record's view is built once per
-//! build ([`Shared`]) and shared by every page that shows it (its own page,
-//! lists, profiles, communes) as a reference-counted value, so a list of
-//! N records costs N pointer copies, not N serialisations.
+//! build ([`Shared`]) and shared by every page that shows it as a
+//! reference-counted value, so a list of N records costs N pointer copies,
+//! not N serialisations. Lists, profiles, communes and the home page show
+//! records as cards: each record's card is rendered once per build by
+//! `partials/carte.html` (and kept across the dev server's rebuilds while
+//! its record is unchanged), and every list inserts it as it is, so an aid
+//! shown on twenty pages is typeset once, not twenty times.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Value as Json, json};
-use std::sync::OnceLock;
-use tera::Value as TeraValue;
+use tera::{Context, Tera, Value as TeraValue};
 
-use super::RenderInput;
 use super::views::Ctx;
+use super::{RenderInput, template_error};
+use crate::diag::Diagnostic;
 use crate::facets::{profession_path, profession_stade_path, reader_order};
 use crate::model::common::{Profession, Stade};
 use crate::model::{Body, Kind, Record, Statut};
@@ -24,6 +29,14 @@ pub struct Shared<'a> {
     ctx: Ctx<'a>,
     /// Every record's view, by kind and id, built on first use.
     views: HashMap<(Kind, &'a str), OnceLock<TeraValue>>,
+    /// Every record's card, by kind and id, rendered on first use.
+    cards: HashMap<(Kind, &'a str), OnceLock<Card>>,
+    /// The previous build's cards (the dev server), reused when their
+    /// fingerprint still holds.
+    previous_cards: CardCache,
+    /// The first error of the card template: one error, not one per record.
+    card_error: Mutex<Option<Diagnostic>>,
+    tera: &'a Tera,
     /// The "Je suis…" profiles with their counts.
     profiles: OnceLock<TeraValue>,
     /// The professions by group, with their counts.
@@ -32,7 +45,11 @@ pub struct Shared<'a> {
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(input: &'a RenderInput<'a>) -> Shared<'a> {
+    pub fn new(
+        input: &'a RenderInput<'a>,
+        tera: &'a Tera,
+        previous_cards: CardCache,
+    ) -> Shared<'a> {
         let ctx = Ctx {
             site: input.site,
             urls: input.urls,
@@ -45,9 +62,20 @@ impl<'a> Shared<'a> {
             .flat_map(|m| m.values())
             .map(|r| ((r.kind, r.id.as_str()), OnceLock::new()))
             .collect();
+        let cards = input
+            .site
+            .records
+            .values()
+            .flat_map(|m| m.values())
+            .map(|r| ((r.kind, r.id.as_str()), OnceLock::new()))
+            .collect();
         Shared {
             ctx,
             views,
+            cards,
+            previous_cards,
+            card_error: Mutex::new(None),
+            tera,
             profiles: OnceLock::new(),
             professions: OnceLock::new(),
             input,
@@ -63,6 +91,87 @@ impl<'a> Shared<'a> {
         }
     }
 
+    /// A record as lists show it: its card, with the few fields a list
+    /// template may test (`kind`, `id`, `url`, `titre`, `statut`, `clos`).
+    fn card(&self, r: &Record) -> TeraValue {
+        match self.cards.get(&(r.kind, r.id.as_str())) {
+            Some(cell) => cell.get_or_init(|| self.render_card(r)).value.clone(),
+            None => self.render_card(r).value,
+        }
+    }
+
+    fn render_card(&self, r: &Record) -> Card {
+        let fp = self
+            .input
+            .fingerprints
+            .and_then(|f| f.anchor(&crate::guide::anchor(r.kind, &r.id)))
+            .map(|fp| fp ^ crate::deps::hash_str(CARD_TEMPLATE));
+        let reused = self
+            .previous_cards
+            .get(&(r.kind, r.id.clone()))
+            .filter(|(old, _)| Some(*old) == fp)
+            .map(|(_, html)| html.clone());
+        let (fp, html) = match reused {
+            Some(html) => (fp, html),
+            None => {
+                let mut ctx = Context::new();
+                ctx.insert_value("fiche", self.view(r));
+                match self.tera.render(CARD_TEMPLATE, &ctx) {
+                    Ok(html) => (fp, html),
+                    Err(e) => {
+                        let what = format!("la carte de {}", self.input.urls.record(r.kind, &r.id));
+                        let d = template_error(&e, self.input.theme, Some(&what));
+                        if let Ok(mut first) = self.card_error.lock() {
+                            first.get_or_insert(d);
+                        }
+                        // Never kept: the build fails with the error.
+                        (None, String::new())
+                    }
+                }
+            }
+        };
+        let meta = r.body.meta();
+        let value = object(vec![
+            ("carte", TeraValue::safe_string(&html)),
+            ("kind", tv(json!(r.kind))),
+            ("id", TeraValue::from(r.id.as_str())),
+            (
+                "url",
+                TeraValue::from(self.input.urls.record(r.kind, &r.id)),
+            ),
+            ("titre", TeraValue::from(r.body.title())),
+            ("statut", tv(json!(meta.statut))),
+            ("clos", TeraValue::from(meta.statut != Statut::Publie)),
+        ]);
+        Card { fp, html, value }
+    }
+
+    /// Ends the build's use of cards: the first card error, if any, and
+    /// the cards to keep for the next rebuild (those rendered now, and the
+    /// previous ones of records whose card was not needed this time).
+    pub fn finish_cards(self) -> (Option<Diagnostic>, CardCache) {
+        let mut previous = self.previous_cards;
+        let error = self.card_error.into_inner().ok().flatten();
+        let mut next = CardCache::new();
+        for ((kind, id), cell) in self.cards {
+            let key = (kind, id.to_string());
+            match cell.into_inner() {
+                Some(Card {
+                    fp: Some(fp), html, ..
+                }) => {
+                    next.insert(key, (fp, html));
+                }
+                Some(_) => {}
+                None => {
+                    if let Some(old) = previous.remove(&key) {
+                        next.insert(key, old);
+                    }
+                }
+            }
+        }
+        (error, next)
+    }
+
     fn profiles(&self) -> TeraValue {
         self.profiles
             .get_or_init(|| TeraValue::from_serializable(&profiles(self.input)))
@@ -75,19 +184,19 @@ impl<'a> Shared<'a> {
         let (open, closed): (Vec<&Record>, Vec<&Record>) = records
             .partition(|r| matches!(r.body.meta().statut, Statut::Publie | Statut::Brouillon));
         let list = |v: Vec<&Record>| {
-            TeraValue::from(v.into_iter().map(|r| self.view(r)).collect::<Vec<_>>())
+            TeraValue::from(v.into_iter().map(|r| self.card(r)).collect::<Vec<_>>())
         };
         (list(open), list(closed))
     }
 }
 
 impl Shared<'_> {
-    /// Views of the aids named by `ids`, in the given order.
+    /// Cards of the aids named by `ids`, in the given order.
     fn aids(&self, ids: &[String]) -> TeraValue {
         TeraValue::from(
             ids.iter()
                 .filter_map(|id| self.input.site.get(Kind::Aide, id))
-                .map(|r| self.view(r))
+                .map(|r| self.card(r))
                 .collect::<Vec<_>>(),
         )
     }
@@ -99,6 +208,20 @@ impl Shared<'_> {
             .get_or_init(|| TeraValue::from_serializable(&professions(self.input)))
             .clone()
     }
+}
+
+/// The template of a record's card.
+const CARD_TEMPLATE: &str = "partials/carte.html";
+
+/// Cards kept between builds: record → (fingerprint, HTML).
+pub type CardCache = HashMap<(Kind, String), (u64, String)>;
+
+/// One record's card: its fingerprint (when rebuilds may reuse it), its
+/// HTML, and the value lists show.
+struct Card {
+    fp: Option<u64>,
+    html: String,
+    value: TeraValue,
 }
 
 /// The professions with aids, grouped (médecins, sages-femmes…), in the
@@ -404,7 +527,7 @@ fn home(input: &RenderInput, shared: &Shared) -> Vec<(&'static str, TeraValue)> 
         ("nombres", tv(json!(counts))),
         (
             "evenements",
-            TeraValue::from(events.iter().take(3).map(|r| shared.view(r)).collect::<Vec<_>>()),
+            TeraValue::from(events.iter().take(3).map(|r| shared.card(r)).collect::<Vec<_>>()),
         ),
         (
             "pages",
@@ -435,7 +558,7 @@ fn commune(
             .iter()
             .filter(|(k, _)| *k == kind)
             .filter_map(|(k, id)| site.get(*k, id))
-            .map(|r| shared.view(r))
+            .map(|r| shared.card(r))
             .collect();
         if !list.is_empty() {
             by_kind.push(object(vec![
