@@ -80,7 +80,10 @@ pub(crate) fn search_output(
             if cache.pending.is_none() {
                 let handle = std::thread::Builder::new()
                     .name("vitrine-recherche".into())
-                    .spawn(move || bundle(entries, 1))
+                    .spawn(move || {
+                        idle_priority();
+                        bundle(entries, 1)
+                    })
                     .map_err(|e| {
                         Diagnostic::error(
                             "themes",
@@ -112,6 +115,26 @@ fn bundle(entries: Vec<crate::search::Entry>, threads: usize) -> Result<Files, D
         .into_iter()
         .map(|(p, b)| (p, Bytes::from(b)))
         .collect())
+}
+
+/// Lowers the calling thread (and the threads it starts: Pagefind's pool)
+/// to the idle class: it then runs only on a core nothing else wants, so a
+/// save in the dev server is rebuilt at full speed while the previous
+/// save's index is still being built. Best effort: elsewhere than Linux,
+/// or if refused, the index is built at normal priority.
+#[cfg(feature = "search")]
+fn idle_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: plain system calls on the calling thread (pid 0), with a
+        // valid parameter; their results are only checked.
+        unsafe {
+            if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+                libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+            }
+        }
+    }
 }
 
 #[cfg(feature = "search")]
