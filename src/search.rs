@@ -8,7 +8,7 @@
 //! describes. Only the files the search needs are kept (no Pagefind UI,
 //! no other language).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value as Json;
 
@@ -60,6 +60,24 @@ pub fn text_of_html(html: &str) -> String {
 /// The entries of the index: every record and every Markdown page but the
 /// home page's text, in a stable order.
 pub fn entries(site: &Site, urls: &Urls, strings: &Json) -> Vec<Entry> {
+    entries_cached(site, urls, strings, &|_, _| None, &mut Memo::new())
+}
+
+/// Records' entries of a previous build, with the fingerprint of what each
+/// was made from.
+pub type Memo = HashMap<(Kind, String), (u64, Entry)>;
+
+/// [`entries`], taking from `memo` the entry of each record whose
+/// fingerprint (`fp`: the record, the records it names, the global inputs)
+/// is the one it was made with, and leaving this build's entries in it: a
+/// save in the dev server recomputes one entry, not thousands.
+pub fn entries_cached(
+    site: &Site,
+    urls: &Urls,
+    strings: &Json,
+    fp: &dyn Fn(Kind, &str) -> Option<u64>,
+    memo: &mut Memo,
+) -> Vec<Entry> {
     let input = Input {
         site,
         urls,
@@ -67,12 +85,23 @@ pub fn entries(site: &Site, urls: &Urls, strings: &Json) -> Vec<Entry> {
     };
     let input = &input;
     let mut out = Vec::new();
+    let mut next = Memo::new();
     for kind in Kind::ALL {
         let label = string(strings, &["kinds", kind.dir(), "court"]).unwrap_or(kind.dir());
         for r in input.site.of_kind(kind) {
-            out.push(record_entry(input, r, label));
+            let key = (kind, r.id.clone());
+            let fp = fp(kind, &r.id);
+            let entry = match (fp, memo.remove(&key)) {
+                (Some(fp), Some((old, entry))) if old == fp => entry,
+                _ => record_entry(input, r, label),
+            };
+            if let Some(fp) = fp {
+                next.insert(key, (fp, entry.clone()));
+            }
+            out.push(entry);
         }
     }
+    *memo = next;
     let page_label = string(strings, &["recherche", "type_page"]).unwrap_or("Page");
     for p in &input.site.pages {
         if p.path == "index.md" {

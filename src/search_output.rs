@@ -23,6 +23,9 @@ pub(crate) struct SearchCache {
     last: Option<(u64, Files)>,
     #[cfg(feature = "search")]
     pending: Option<(u64, std::thread::JoinHandle<Result<Files, Diagnostic>>)>,
+    /// The records' entries, reused while their record is unchanged.
+    #[cfg(feature = "search")]
+    entries: crate::search::Memo,
 }
 
 impl SearchCache {
@@ -51,7 +54,18 @@ pub(crate) fn search_output(
     #[cfg(feature = "search")]
     {
         use std::hash::{Hash, Hasher};
-        let entries = crate::search::entries(input.site, input.urls, &input.theme.strings);
+        let fp = |kind, id: &str| {
+            input
+                .fingerprints
+                .and_then(|f| f.anchor(&crate::guide::anchor(kind, id)))
+        };
+        let entries = crate::search::entries_cached(
+            input.site,
+            input.urls,
+            &input.theme.strings,
+            &fp,
+            &mut cache.entries,
+        );
         let mut h = std::hash::DefaultHasher::new();
         for e in &entries {
             (&e.url, &e.text, &e.meta, &e.filters).hash(&mut h);

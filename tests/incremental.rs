@@ -74,6 +74,15 @@ fn cached_rebuilds_equal_fresh_builds_after_each_change() {
         "telephone: 01 02 03 04 05",
     );
     same_as_fresh(root, &mut cache);
+    // Its acronym, which its aids' cards and search entries name.
+    edit(
+        root,
+        "content/organisations/cpam.yaml",
+        "sigle: CPAM",
+        "sigle: CPAM 77",
+    );
+    let out = same_as_fresh(root, &mut cache);
+    assert!(page(&out, "aides/index.html").contains("CPAM 77"));
 
     // A page's text, then its title (which the navigation and home show).
     edit(
