@@ -28,6 +28,9 @@ pub struct Facets {
     pub by_profession: BTreeMap<Profession, Split>,
     /// Aids in force by profession and stage (only non-empty pairs).
     pub by_profession_stade: BTreeMap<(Profession, Stade), Vec<String>>,
+    /// Every kind's ids in reader order, sorted once per build (titles
+    /// are folded to sort, which is too dear to do for every list).
+    order: BTreeMap<Kind, Vec<String>>,
 }
 
 /// Whether a record counts as "en vigueur".
@@ -37,8 +40,20 @@ pub fn in_force(r: &Record) -> bool {
 
 impl Facets {
     pub fn new(site: &Site) -> Facets {
-        let mut f = Facets::default();
-        for r in reader_order(site, Kind::Aide) {
+        let mut f = Facets {
+            order: Kind::ALL
+                .iter()
+                .map(|k| {
+                    let ids = reader_order(site, *k)
+                        .iter()
+                        .map(|r| r.id.clone())
+                        .collect();
+                    (*k, ids)
+                })
+                .collect(),
+            ..Facets::default()
+        };
+        for r in f.ordered(site, Kind::Aide) {
             let Body::Aide(a) = &r.body else { continue };
             let open = in_force(r);
             // A value written twice in a record counts once; deduplicating
@@ -62,6 +77,16 @@ impl Facets {
             }
         }
         f
+    }
+
+    /// The records of `kind` in reader order ([`reader_order`]).
+    pub fn ordered<'s>(&self, site: &'s Site, kind: Kind) -> Vec<&'s Record> {
+        self.order
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| site.get(kind, id))
+            .collect()
     }
 
     /// The stages in which `p` has aids in force, in career order.

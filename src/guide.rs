@@ -5,7 +5,6 @@
 //! who they are for (each published aid exactly once), closed schemes in a
 //! table, and every record reachable by an anchor inside the guide.
 
-use crate::facets::reader_order;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -113,7 +112,8 @@ pub fn build(
     edition: jiff::civil::Date,
     with_pdf: bool,
 ) -> Guide {
-    build_cached(site, ctx, t, edition, with_pdf, None, &Memo::new())
+    let facets = crate::facets::Facets::new(site);
+    build_cached(site, ctx, &facets, t, edition, with_pdf, None, &Memo::new())
 }
 
 /// The memo of a built guide: each record's view by anchor, with the
@@ -141,9 +141,11 @@ pub type Memo<'a> = HashMap<&'a str, (u64, &'a Json)>;
 /// Builds the guide. `t` is the theme's strings (titles of parts and groups).
 /// A record whose fingerprint (`fps`) matches its entry in `memo` keeps
 /// its view from there instead of rendering its Markdown again.
+#[allow(clippy::too_many_arguments)]
 pub fn build_cached(
     site: &Site,
     ctx: &Ctx,
+    facets: &crate::facets::Facets,
     t: &Json,
     edition: jiff::civil::Date,
     with_pdf: bool,
@@ -216,7 +218,8 @@ pub fn build_cached(
             }
             PartieGuide::Aides => {
                 let mut groups: Vec<Groupe> = Vec::new();
-                let aids: Vec<&Record> = reader_order(site, Kind::Aide)
+                let aids: Vec<&Record> = facets
+                    .ordered(site, Kind::Aide)
                     .into_iter()
                     .filter(|r| in_guide(r))
                     .collect();
@@ -256,7 +259,7 @@ pub fn build_cached(
                 partie.groupes = groups;
             }
             PartieGuide::AidesCloses => {
-                partie.lignes = reader_order(site, Kind::Aide)
+                partie.lignes = facets.ordered(site, Kind::Aide)
                     .into_iter()
                     .filter(|r| r.body.meta().statut == Statut::Archive)
                     .map(|r| {
@@ -288,7 +291,8 @@ pub fn build_cached(
                     PartieGuide::Evenements => Kind::Evenement,
                     _ => Kind::Organisation,
                 };
-                let records: Vec<&Record> = reader_order(site, kind_of)
+                let records: Vec<&Record> = facets
+                    .ordered(site, kind_of)
                     .into_iter()
                     .filter(|r| in_guide(r))
                     .collect();

@@ -248,6 +248,7 @@ fn build_stages(
         let guide = guide::build_cached(
             &site,
             &ctx,
+            &facets,
             &theme.strings,
             edition,
             with_pdf,

@@ -18,7 +18,7 @@ use tera::{Context, Tera, Value as TeraValue};
 use super::views::Ctx;
 use super::{RenderInput, template_error};
 use crate::diag::Diagnostic;
-use crate::facets::{profession_path, profession_stade_path, reader_order};
+use crate::facets::{profession_path, profession_stade_path};
 use crate::model::common::{Profession, Stade};
 use crate::model::{Body, Kind, Record, Statut};
 use crate::plan::{Item, Target, profile_path};
@@ -322,7 +322,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
     let (template, mut data): (&str, Vec<(&'static str, TeraValue)>) = match &item.target {
         Target::Home => ("index.html", home(input, shared)),
         Target::List(kind) => {
-            let (actifs, clos) = shared.split(reader_order(input.site, *kind).into_iter());
+            let (actifs, clos) = shared.split(input.facets.ordered(input.site, *kind).into_iter());
             (
                 "liste.html",
                 vec![
@@ -348,7 +348,9 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
             )
         }
         Target::Profile(stade) => {
-            let matching = reader_order(input.site, Kind::Aide)
+            let matching = input
+                .facets
+                .ordered(input.site, Kind::Aide)
                 .into_iter()
                 .filter(|r| matches!(&r.body, Body::Aide(a) if a.stade.contains(stade)));
             let (actifs, clos) = shared.split(matching);
@@ -405,7 +407,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
                 ],
             )
         }
-        Target::SiteMapPage => ("plan-du-site.html", site_map(input, &ctx)),
+        Target::SiteMapPage => ("plan-du-site.html", site_map(input, &ctx, shared)),
         Target::Search => (
             "recherche.html",
             vec![
@@ -598,16 +600,25 @@ fn commune(
 }
 
 /// Every page of the site by section, for the "plan du site".
-fn site_map(input: &RenderInput, ctx: &Ctx) -> Vec<(&'static str, TeraValue)> {
+fn site_map(input: &RenderInput, ctx: &Ctx, shared: &Shared) -> Vec<(&'static str, TeraValue)> {
     let urls = input.urls;
-    let sections: Vec<Json> = Kind::ALL
+    // Each record by its card's value (title, URL, status): built once per
+    // build for the lists already, where a link object per record would
+    // be thousands of conversions more.
+    let sections: Vec<TeraValue> = Kind::ALL
         .iter()
         .map(|k| {
-            let fiches: Vec<Json> = reader_order(input.site, *k)
-                .iter()
-                .map(|r| ctx.link(*k, &r.id))
+            let fiches: Vec<TeraValue> = input
+                .facets
+                .ordered(input.site, *k)
+                .into_iter()
+                .map(|r| shared.card(r))
                 .collect();
-            json!({ "cle": k.dir(), "url": urls.list(*k), "fiches": fiches })
+            object(vec![
+                ("cle", TeraValue::from(k.dir())),
+                ("url", TeraValue::from(urls.list(*k))),
+                ("fiches", TeraValue::from(fiches)),
+            ])
         })
         .collect();
     let mut pages: Vec<&crate::model::Page> = input
@@ -627,9 +638,9 @@ fn site_map(input: &RenderInput, ctx: &Ctx) -> Vec<(&'static str, TeraValue)> {
         .collect();
     vec![
         ("pages", tv(json!(pages))),
-        ("sections", tv(json!(sections))),
-        ("profils", tv(json!(profiles(input)))),
-        ("professions", tv(json!(professions(input)))),
+        ("sections", TeraValue::from(sections)),
+        ("profils", shared.profiles()),
+        ("professions", shared.professions()),
         ("communes", tv(json!(communes))),
     ]
 }
