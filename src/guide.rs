@@ -60,7 +60,7 @@ pub struct Partie {
     /// For `aides`: the groups, each with its aids.
     pub groupes: Vec<Groupe>,
     /// For record parts (stages, logements…), the records' views.
-    pub fiches: Vec<Json>,
+    pub fiches: Vec<View>,
     /// For `aides_closes`: one row per closed or suspended scheme.
     pub lignes: Vec<Json>,
     /// For page parts: the page (title, HTML, Markdown).
@@ -73,8 +73,12 @@ pub struct Groupe {
     pub cle: String,
     pub ancre: String,
     pub titre: String,
-    pub aides: Vec<Json>,
+    pub aides: Vec<View>,
 }
+
+/// A record's guide view, shared: a rebuild keeps an unchanged record's
+/// view from the previous guide without copying it.
+pub type View = std::sync::Arc<Json>;
 
 /// Which group an aid belongs to: the earliest stage of the career it
 /// serves; installed professionals are grouped by their profession.
@@ -136,7 +140,7 @@ pub fn memo<'a>(guide: &'a Guide, fps: &crate::deps::Fingerprints) -> Memo<'a> {
 
 /// Records' guide views of a previous build, by anchor, with the
 /// fingerprint of what they were made from ([`crate::deps`]).
-pub type Memo<'a> = HashMap<&'a str, (u64, &'a Json)>;
+pub type Memo<'a> = HashMap<&'a str, (u64, &'a View)>;
 
 /// Builds the guide. `t` is the theme's strings (titles of parts and groups).
 /// A record whose fingerprint (`fps`) matches its entry in `memo` keeps
@@ -223,7 +227,7 @@ pub fn build_cached(
                     .into_iter()
                     .filter(|r| in_guide(r))
                     .collect();
-                let mut views: Vec<Json> = aids
+                let mut views: Vec<View> = aids
                     .par_iter()
                     .map(|r| guide_view(ctx, &links, r))
                     .collect::<Vec<_>>();
@@ -343,14 +347,14 @@ fn group_rank(cle: &str) -> (u8, String) {
 /// A record's view with its guide anchor, its Markdown rendered for the
 /// guide: links inside it, headings two levels lower (a record is an `h4`
 /// under its part and group, so its text's `##` is an `h5`).
-fn guide_view(ctx: &Ctx, links: &GuideLinks, r: &Record) -> Json {
+fn guide_view(ctx: &Ctx, links: &GuideLinks, r: &Record) -> View {
     let ancre = anchor(r.kind, &r.id);
     if let (Some(fp), Some((old, view))) = (
         links.fps.and_then(|f| f.anchor(&ancre)),
         links.memo.get(ancre.as_str()),
     ) && fp == *old
     {
-        return (*view).clone();
+        return View::clone(view);
     }
     let mut v = ctx.record(r);
     v["ancre"] = json!(ancre);
@@ -364,7 +368,7 @@ fn guide_view(ctx: &Ctx, links: &GuideLinks, r: &Record) -> Json {
         })
         .collect();
     v["html"] = Json::Object(html);
-    v
+    View::new(v)
 }
 
 /// How Markdown links are written in the guide: a page or record the guide

@@ -399,7 +399,7 @@ fn render_item(
 /// reduced to its anchor, title and status (its rendering is in `rendus`),
 /// so the page does not convert every record's full view once more.
 fn guide_outline(guide: &crate::guide::Guide) -> Json {
-    let slim = |fiches: &[Json]| -> Vec<Json> {
+    let slim = |fiches: &[crate::guide::View]| -> Vec<Json> {
         fiches
             .iter()
             .map(|f| {
@@ -477,10 +477,10 @@ fn guide_fiches(
     let mut todo: Vec<(&str, &Json)> = Vec::new();
     for partie in &input.guide.parties {
         for f in partie.groupes.iter().flat_map(|g| g.aides.iter()) {
-            todo.push(("partials/guide-aide.html", f));
+            todo.push(("partials/guide-aide.html", f.as_ref()));
         }
         for f in &partie.fiches {
-            todo.push(("partials/guide-fiche.html", f));
+            todo.push(("partials/guide-fiche.html", f.as_ref()));
         }
     }
     let rendered: Result<Vec<(String, Option<u64>, String)>, Diagnostic> = todo
