@@ -170,7 +170,8 @@ impl Fingerprints {
 pub struct RenderCache {
     pub(crate) pages: HashMap<String, (u64, crate::render::Bytes)>,
     /// The guide's records rendered by their partials, by anchor.
-    pub(crate) fiches: HashMap<String, (u64, String)>,
+    /// (Tera values share their text: a reuse copies no HTML.)
+    pub(crate) fiches: HashMap<String, (u64, tera::Value)>,
     /// Every record's card, rendered by `partials/carte.html`.
     pub(crate) cards: crate::render::CardCache,
 }

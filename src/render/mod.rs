@@ -246,6 +246,10 @@ pub fn render(
     let results: Vec<Result<Rendered, Diagnostic>> = input
         .plan
         .par_iter()
+        // One item per job: the few dear pages (guide, site map, lists)
+        // sit together in the plan, and coarser splits left them to one
+        // core while the other ran out of work.
+        .with_max_len(1)
         .filter(|item| !matches!(item.target, Target::GuidePdf | Target::SearchIndex))
         .map(|item| {
             let fp = input
@@ -325,8 +329,8 @@ type Rendered = (String, Option<u64>, Option<Bytes>, bool);
 /// The guide's records rendered by their partials: the previous build's,
 /// and this build's (filled when the guide page is rendered).
 struct GuideFiches {
-    previous: HashMap<String, (u64, String)>,
-    next: std::sync::Mutex<HashMap<String, (u64, String)>>,
+    previous: HashMap<String, (u64, tera::Value)>,
+    next: std::sync::Mutex<HashMap<String, (u64, tera::Value)>>,
 }
 
 fn render_item(
@@ -483,7 +487,7 @@ fn guide_fiches(
             todo.push(("partials/guide-fiche.html", f.as_ref()));
         }
     }
-    let rendered: Result<Vec<(String, Option<u64>, String)>, Diagnostic> = todo
+    let rendered: Result<Vec<(String, Option<u64>, tera::Value)>, Diagnostic> = todo
         .par_iter()
         .map(|(template, fiche)| {
             let anchor = fiche
@@ -504,13 +508,13 @@ fn guide_fiches(
             let html = tera
                 .render(template, &ctx)
                 .map_err(|e| template_error(&e, input.theme, Some(crate::plan::GUIDE_PATH)))?;
-            Ok((anchor.to_string(), fp, html))
+            Ok((anchor.to_string(), fp, tera::Value::safe_string(&html)))
         })
         .collect();
     let mut map = BTreeMap::new();
     let mut next = HashMap::new();
     for (anchor, fp, html) in rendered? {
-        map.insert(anchor.clone(), tera::Value::safe_string(&html));
+        map.insert(anchor.clone(), html.clone());
         if let Some(fp) = fp {
             next.insert(anchor, (fp, html));
         }
