@@ -379,7 +379,7 @@ fn render_item(
     }
     if item.target == Target::Guide {
         let mut ctx = Context::new();
-        ctx.insert("guide", &guide_outline(input.guide));
+        ctx.insert_value("guide", guide_outline(input.guide));
         ctx.insert_value("rendus", guide_fiches(input, fiches, tera)?);
         ctx.insert(
             "page",
@@ -401,43 +401,69 @@ fn render_item(
 
 /// The guide as `guide.html` reads it: its parts in order, each record
 /// reduced to its anchor, title and status (its rendering is in `rendus`),
-/// so the page does not convert every record's full view once more.
-fn guide_outline(guide: &crate::guide::Guide) -> Json {
-    let slim = |fiches: &[crate::guide::View]| -> Vec<Json> {
-        fiches
-            .iter()
-            .map(|f| {
-                serde_json::json!({
-                    "ancre": f.get("ancre"),
-                    "titre": f.get("titre"),
-                    "statut": f.get("statut"),
-                })
-            })
-            .collect()
+/// so the page does not convert every record's full view once more. Built
+/// as tera values directly: thousands of small objects, each converted
+/// once instead of twice (through JSON).
+fn guide_outline(guide: &crate::guide::Guide) -> tera::Value {
+    use tera::Value as Tv;
+    let text = |f: &Json, key: &'static str| -> (&'static str, Tv) {
+        let v = f
+            .get(key)
+            .and_then(Json::as_str)
+            .map_or_else(Tv::none, Tv::from);
+        (key, v)
     };
-    let parties: Vec<Json> = guide
+    let slim = |fiches: &[crate::guide::View]| -> Tv {
+        Tv::from(
+            fiches
+                .iter()
+                .map(|f| {
+                    Tv::from(BTreeMap::from([
+                        text(f, "ancre"),
+                        text(f, "titre"),
+                        text(f, "statut"),
+                    ]))
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let parties: Vec<Tv> = guide
         .parties
         .iter()
         .map(|p| {
-            serde_json::json!({
-                "kind": p.kind,
-                "ancre": p.ancre,
-                "titre": p.titre,
-                "page": p.page,
-                "lignes": p.lignes,
-                "fiches": slim(&p.fiches),
-                "groupes": p.groupes.iter().map(|g| serde_json::json!({
-                    "cle": g.cle,
-                    "ancre": g.ancre,
-                    "titre": g.titre,
-                    "aides": slim(&g.aides),
-                })).collect::<Vec<_>>(),
-            })
+            let groupes: Vec<Tv> = p
+                .groupes
+                .iter()
+                .map(|g| {
+                    Tv::from(BTreeMap::from([
+                        ("cle", Tv::from(g.cle.as_str())),
+                        ("ancre", Tv::from(g.ancre.as_str())),
+                        ("titre", Tv::from(g.titre.as_str())),
+                        ("aides", slim(&g.aides)),
+                    ]))
+                })
+                .collect();
+            Tv::from(BTreeMap::from([
+                ("kind", Tv::from_serializable(&p.kind)),
+                ("ancre", Tv::from(p.ancre.as_str())),
+                ("titre", Tv::from(p.titre.as_str())),
+                ("page", Tv::from_serializable(&p.page)),
+                ("lignes", Tv::from_serializable(&p.lignes)),
+                ("fiches", slim(&p.fiches)),
+                ("groupes", Tv::from(groupes)),
+            ]))
         })
         .collect();
-    let mut outline = serde_json::to_value(GuideHead::from(guide)).unwrap_or(Json::Null);
-    outline["parties"] = Json::Array(parties);
-    outline
+    let head = match serde_json::to_value(GuideHead::from(guide)) {
+        Ok(Json::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let mut outline: BTreeMap<String, Tv> = head
+        .into_iter()
+        .map(|(k, v)| (k, Tv::from_serializable(&v)))
+        .collect();
+    outline.insert("parties".into(), Tv::from(parties));
+    Tv::from(outline)
 }
 
 /// The guide's own fields, without its parts.
