@@ -55,24 +55,10 @@ impl<'a> Shared<'a> {
             urls: input.urls,
             index: input.index,
         };
-        let views = input
-            .site
-            .records
-            .values()
-            .flat_map(|m| m.values())
-            .map(|r| ((r.kind, r.id.as_str()), OnceLock::new()))
-            .collect();
-        let cards = input
-            .site
-            .records
-            .values()
-            .flat_map(|m| m.values())
-            .map(|r| ((r.kind, r.id.as_str()), OnceLock::new()))
-            .collect();
         Shared {
             ctx,
-            views,
-            cards,
+            views: per_record(input),
+            cards: per_record(input),
             previous_cards,
             card_error: Mutex::new(None),
             tera,
@@ -110,14 +96,14 @@ impl<'a> Shared<'a> {
             .previous_cards
             .get(&(r.kind, r.id.clone()))
             .filter(|(old, _)| Some(*old) == fp)
-            .map(|(_, html)| html.clone());
-        let (fp, html) = match reused {
-            Some(html) => (fp, html),
+            .map(|(_, carte)| carte.clone());
+        let (fp, carte) = match reused {
+            Some(carte) => (fp, carte),
             None => {
                 let mut ctx = Context::new();
                 ctx.insert_value("fiche", self.view(r));
                 match self.tera.render(CARD_TEMPLATE, &ctx) {
-                    Ok(html) => (fp, html),
+                    Ok(html) => (fp, TeraValue::safe_string(&html)),
                     Err(e) => {
                         let what = format!("la carte de {}", self.input.urls.record(r.kind, &r.id));
                         let d = template_error(&e, self.input.theme, Some(&what));
@@ -125,14 +111,14 @@ impl<'a> Shared<'a> {
                             first.get_or_insert(d);
                         }
                         // Never kept: the build fails with the error.
-                        (None, String::new())
+                        (None, TeraValue::safe_string(""))
                     }
                 }
             }
         };
         let meta = r.body.meta();
         let value = object(vec![
-            ("carte", TeraValue::safe_string(&html)),
+            ("carte", carte.clone()),
             ("kind", tv(json!(r.kind))),
             ("id", TeraValue::from(r.id.as_str())),
             (
@@ -143,7 +129,7 @@ impl<'a> Shared<'a> {
             ("statut", tv(json!(meta.statut))),
             ("clos", TeraValue::from(meta.statut != Statut::Publie)),
         ]);
-        Card { fp, html, value }
+        Card { fp, carte, value }
     }
 
     /// Ends the build's use of cards: the first card error, if any, and
@@ -157,9 +143,11 @@ impl<'a> Shared<'a> {
             let key = (kind, id.to_string());
             match cell.into_inner() {
                 Some(Card {
-                    fp: Some(fp), html, ..
+                    fp: Some(fp),
+                    carte,
+                    ..
                 }) => {
-                    next.insert(key, (fp, html));
+                    next.insert(key, (fp, carte));
                 }
                 Some(_) => {}
                 None => {
@@ -214,14 +202,26 @@ impl Shared<'_> {
 const CARD_TEMPLATE: &str = "partials/carte.html";
 
 /// Cards kept between builds: record → (fingerprint, HTML).
-pub type CardCache = HashMap<(Kind, String), (u64, String)>;
+/// (Tera values share their text: a reuse copies no HTML.)
+pub type CardCache = HashMap<(Kind, String), (u64, TeraValue)>;
 
 /// One record's card: its fingerprint (when rebuilds may reuse it), its
 /// HTML, and the value lists show.
 struct Card {
     fp: Option<u64>,
-    html: String,
+    carte: TeraValue,
     value: TeraValue,
+}
+
+/// One empty cell per record, by kind and id, filled on first use.
+fn per_record<'a, T>(input: &'a RenderInput<'a>) -> HashMap<(Kind, &'a str), OnceLock<T>> {
+    input
+        .site
+        .records
+        .values()
+        .flat_map(|m| m.values())
+        .map(|r| ((r.kind, r.id.as_str()), OnceLock::new()))
+        .collect()
 }
 
 /// The professions with aids, grouped (médecins, sages-femmes…), in the
