@@ -66,11 +66,19 @@ pub(crate) fn search_output(
             &fp,
             &mut cache.entries,
         );
-        let mut h = std::hash::DefaultHasher::new();
-        for e in &entries {
-            (&e.url, &e.text, &e.meta, &e.filters).hash(&mut h);
-        }
-        let key = h.finish();
+        // What the bundle is keyed by, for the next build to reuse it. A
+        // build without fingerprints has no next build (the command line):
+        // hashing all the text would be for nothing.
+        let key = match input.fingerprints {
+            Some(_) => {
+                let mut h = std::hash::DefaultHasher::new();
+                for e in &entries {
+                    (&e.url, &e.text, &e.meta, &e.filters).hash(&mut h);
+                }
+                h.finish()
+            }
+            None => 0,
+        };
         if let Some((k, files)) = &cache.last
             && *k == key
         {

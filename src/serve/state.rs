@@ -54,13 +54,10 @@ pub(crate) fn classify(old: &Output, new: &Output) -> Change {
         old.iter().filter(|(p, _)| is_search(p)).collect(),
         new.iter().filter(|(p, _)| is_search(p)).collect(),
     );
-    let mut old_keys = old.keys().filter(|p| !is_search(p));
-    let mut new_keys = new.keys().filter(|p| !is_search(p));
+    let old_keys = old.keys().filter(|p| !is_search(p));
+    let new_keys = new.keys().filter(|p| !is_search(p));
     if old.len() - old_search.len() != new.len() - new_search.len()
-        || old_keys
-            .by_ref()
-            .zip(new_keys.by_ref())
-            .any(|(a, b)| a != b)
+        || old_keys.zip(new_keys).any(|(a, b)| a != b)
     {
         return Change::Full;
     }
