@@ -61,6 +61,7 @@ impl Fingerprints {
         format!("{:?}", site.config).hash(&mut g);
         format!("{:?}", site.communes).hash(&mut g);
         format!("{:?}", site.zonage).hash(&mut g);
+        site.contours.version.hash(&mut g);
         site.territoire_credits.hash(&mut g);
         site.static_files.hash(&mut g);
         for p in &site.pages {
@@ -120,6 +121,23 @@ impl Fingerprints {
         self.views.get(&(kind, id.to_string())).copied()
     }
 
+    /// Hashes the views of the aids a commune's zonage opens.
+    fn zoned_aids(&self, site: &Site, index: &Index, insee: &str, h: &mut DefaultHasher) {
+        for z in index.zonage.get(insee).into_iter().flatten() {
+            let Some(z) = site.zonage.get(*z) else {
+                continue;
+            };
+            for id in index
+                .aids_by_zone
+                .get(&(z.profession, z.classe))
+                .into_iter()
+                .flatten()
+            {
+                self.view(Kind::Aide, id).hash(h);
+            }
+        }
+    }
+
     /// The fingerprint of an output item: what it reads (see the module's
     /// documentation), with the global inputs.
     pub fn item(&self, item: &Item, site: &Site, index: &Index) -> Option<u64> {
@@ -127,25 +145,32 @@ impl Fingerprints {
         self.global.hash(&mut h);
         item.file.hash(&mut h);
         match &item.target {
-            Target::Record(kind, id) => self.view(*kind, id)?.hash(&mut h),
+            Target::Record(kind, id) => {
+                self.view(*kind, id)?.hash(&mut h);
+                // Internship sites and housing show the aids their
+                // commune's zonage opens.
+                if let Some(r) = site.get(*kind, id)
+                    && matches!(kind, Kind::Stage | Kind::Logement)
+                {
+                    for (_, insee) in r.body.communes() {
+                        self.zoned_aids(site, index, insee, &mut h);
+                    }
+                }
+            }
             Target::List(kind) => self.by_kind.get(kind).hash(&mut h),
             Target::Profile(_) | Target::Profession(_) | Target::ProfessionStade(..) => {
                 self.by_kind.get(&Kind::Aide).hash(&mut h)
             }
             Target::Commune(insee) => {
-                // Its records, and the aids that apply through its zonage.
+                // Its records, those around it, and the aids that apply
+                // through its zonage.
                 for (kind, id) in index.by_commune.get(insee).into_iter().flatten() {
                     self.view(*kind, id).hash(&mut h);
                 }
-                for z in index.zonage.get(insee).into_iter().flatten() {
-                    let Some(z) = site.zonage.get(*z) else {
-                        continue;
-                    };
-                    let key = (z.profession.clone(), z.classe.clone());
-                    for id in index.aids_by_zone.get(&key).into_iter().flatten() {
-                        self.view(Kind::Aide, id).hash(&mut h);
-                    }
+                for n in index.near.get(insee).into_iter().flatten() {
+                    (n.km, self.view(n.kind, &n.id)).hash(&mut h);
                 }
+                self.zoned_aids(site, index, insee, &mut h);
             }
             Target::Page(i) => site.pages.get(*i)?.version.hash(&mut h),
             Target::Home | Target::Communes | Target::Guide | Target::SiteMapPage => {

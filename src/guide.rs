@@ -169,7 +169,7 @@ pub fn build_cached(
         site,
         urls: ctx.urls,
         targets: &targets,
-        communes: crate::validate::communes_with_records(site),
+        communes: crate::validate::communes_with_pages(site),
         fps,
         memo,
     };

@@ -9,7 +9,7 @@ use crate::model::common::{Profession, Stade};
 use crate::model::{Kind, Site};
 use crate::theme::Theme;
 use crate::url;
-use crate::validate::communes_with_records;
+use crate::validate::communes_with_pages;
 
 /// What renders one output file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,7 +150,7 @@ pub fn plan(
             target: Target::GuidePdf,
         });
     }
-    let communes = communes_with_records(site);
+    let communes = communes_with_pages(site);
     if !communes.is_empty() {
         page(url::COMMUNES_PATH.to_string(), Target::Communes, &mut items);
     }
@@ -289,6 +289,7 @@ mod tests {
             pages: pages.iter().map(|p| page(p)).collect(),
             communes: Default::default(),
             zonage: Vec::new(),
+            contours: Default::default(),
             static_files: statics.iter().map(|s| s.to_string()).collect(),
             territoire_credits: None,
         }

@@ -57,6 +57,10 @@ pub struct Loaded {
     pub pages: Vec<RawPage>,
     pub communes: Option<SourceFile>,
     pub zonage: Option<SourceFile>,
+    /// `territoire/communes.geojson`: the communes' outlines (optional).
+    pub contours: Option<SourceFile>,
+    /// `territoire/departement.geojson`: the département's outline (optional).
+    pub departement: Option<SourceFile>,
     pub territoire_credits: Option<String>,
     /// Files of `content/static`, relative to it, and their full path.
     pub static_files: Vec<(String, PathBuf)>,
@@ -187,6 +191,8 @@ pub fn load_cached(root: &Path, diags: &mut Diagnostics, cache: &mut Cache) -> L
             Item::Page(page) => loaded.pages.push((*page).clone()),
             Item::Communes(f) => loaded.communes = Some(f),
             Item::Zonage(f) => loaded.zonage = Some(f),
+            Item::Contours(f) => loaded.contours = Some(f),
+            Item::Departement(f) => loaded.departement = Some(f),
             Item::Credits(text) => loaded.territoire_credits = Some(text),
             Item::Record(r) => loaded.records.push((*r).clone()),
             Item::Unparsed(kind, id) => loaded.unparsed.push((kind, id)),
@@ -204,6 +210,8 @@ enum Item {
     Page(Arc<RawPage>),
     Communes(SourceFile),
     Zonage(SourceFile),
+    Contours(SourceFile),
+    Departement(SourceFile),
     Credits(String),
     Record(Arc<RawRecord>),
     /// A record file that could not be read or parsed (reported).
@@ -281,12 +289,22 @@ fn classify(root: &Path, path: &Path, parts: &[String]) -> Outcome {
                     out.item = Item::Zonage(f);
                 }
             }
+            Some("communes.geojson") => {
+                if let Some(f) = read_text(&mut out, path, &rel) {
+                    out.item = Item::Contours(f);
+                }
+            }
+            Some("departement.geojson") => {
+                if let Some(f) = read_text(&mut out, path, &rel) {
+                    out.item = Item::Departement(f);
+                }
+            }
             Some("CREDITS.md") => {
                 if let Some(f) = read_text(&mut out, path, &rel) {
                     out.item = Item::Credits(f.text.to_string());
                 }
             }
-            // Outlines and provenance notes travel with the data.
+            // Provenance notes travel with the data.
             _ => {}
         },
         (Some(dir), 2) if Kind::from_dir(dir).is_some() => {

@@ -41,6 +41,9 @@ pub struct Aide {
     pub mode_exercice: Vec<ModeExercice>,
     /// Montant de l'aide et modalités de versement.
     pub montant: Montant,
+    /// Communes où l'aide s'applique, quand elle ne couvre qu'une partie du département (codes INSEE de communes.csv, par exemple les communes d'une intercommunalité) ; absent : tout le département.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub communes: Vec<String>,
     /// Zonage exigé, par profession.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zonage_requis: Vec<ZonageRequis>,
@@ -200,7 +203,7 @@ pub struct ZonageRequis {
 
 /// Classe de zonage ARS ou conventionnel.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ClasseZonage {
@@ -214,8 +217,40 @@ pub enum ClasseZonage {
     SousDotee,
     Intermediaire,
     TresDotee,
+    /// Zone sur-dotée (ancienne échelle des zonages conventionnels).
+    SurDotee,
     NonPrioritaire,
     HorsZonage,
+}
+
+impl ClasseZonage {
+    pub const ALL: [ClasseZonage; 10] = [
+        ClasseZonage::Zip,
+        ClasseZonage::Zac,
+        ClasseZonage::Qpv,
+        ClasseZonage::TresSousDotee,
+        ClasseZonage::SousDotee,
+        ClasseZonage::Intermediaire,
+        ClasseZonage::TresDotee,
+        ClasseZonage::SurDotee,
+        ClasseZonage::NonPrioritaire,
+        ClasseZonage::HorsZonage,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ClasseZonage::Zip => "zip",
+            ClasseZonage::Zac => "zac",
+            ClasseZonage::Qpv => "qpv",
+            ClasseZonage::TresSousDotee => "tres_sous_dotee",
+            ClasseZonage::SousDotee => "sous_dotee",
+            ClasseZonage::Intermediaire => "intermediaire",
+            ClasseZonage::TresDotee => "tres_dotee",
+            ClasseZonage::SurDotee => "sur_dotee",
+            ClasseZonage::NonPrioritaire => "non_prioritaire",
+            ClasseZonage::HorsZonage => "hors_zonage",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

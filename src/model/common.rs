@@ -189,6 +189,32 @@ impl Profession {
     }
 
     /// The groups of [`Profession::group`], in the order they are shown.
+    /// The zonage classes an arrêté can give this profession: ZIP and ZAC
+    /// for médecins (ARS zonage, art. L. 1434-4 CSP), the conventional scale
+    /// for the professions that have one; none for the others, whose aids
+    /// follow the zonage of the médecins (internes, students) or none.
+    pub fn zonage_classes(self) -> &'static [crate::model::ClasseZonage] {
+        use crate::model::ClasseZonage::*;
+        match self {
+            Profession::MedecinGeneraliste | Profession::MedecinSpecialiste => {
+                &[Zip, Zac, HorsZonage]
+            }
+            Profession::SageFemme
+            | Profession::Infirmier
+            | Profession::MasseurKinesitherapeute
+            | Profession::ChirurgienDentiste
+            | Profession::Orthophoniste => &[
+                TresSousDotee,
+                SousDotee,
+                Intermediaire,
+                TresDotee,
+                SurDotee,
+                NonPrioritaire,
+            ],
+            _ => &[],
+        }
+    }
+
     pub const GROUPS: [&'static str; 9] = [
         "medecins",
         "sages_femmes",

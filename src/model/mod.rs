@@ -19,9 +19,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::load::node::Node;
-pub use aide::Aide;
+pub use aide::{Aide, ClasseZonage};
 pub use atout::Atout;
-pub use common::{Meta, Statut};
+pub use common::{Meta, Profession, Statut};
 pub use config::SiteConfig;
 pub use evenement::Evenement;
 pub use logement::Logement;
@@ -196,7 +196,12 @@ impl Body {
                 .iter()
                 .map(|c| ("commune_insee".into(), c.as_str()))
                 .collect(),
-            Body::Aide(_) => Vec::new(),
+            Body::Aide(r) => r
+                .communes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("communes.{i}"), c.as_str()))
+                .collect(),
         }
     }
 }
@@ -253,16 +258,46 @@ pub struct Commune {
     pub slug: String,
 }
 
-/// A zonage class of one commune for one profession.
+/// A zonage class of one commune for one profession, from one arrêté, over
+/// the period `du`–`au` (both optional, inclusive).
 #[derive(Clone, Debug, Serialize)]
 pub struct Zonage {
-    pub profession: String,
+    pub profession: Profession,
     pub insee: String,
-    pub classe: String,
-    pub du: Option<String>,
-    pub au: Option<String>,
-    pub arrete: Option<String>,
+    pub classe: ClasseZonage,
+    pub du: Option<jiff::civil::Date>,
+    pub au: Option<jiff::civil::Date>,
+    /// The arrêté that sets the class (required: a class is never shown
+    /// without the text it comes from).
+    pub arrete: String,
     pub arrete_url: Option<String>,
+    /// Where the row stands against the build's reference date.
+    pub periode: Periode,
+}
+
+/// A zonage row against the build's reference date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Periode {
+    Passe,
+    EnVigueur,
+    AVenir,
+}
+
+/// A ring of a polygon: longitude, latitude pairs (WGS84).
+pub type Ring = Vec<[f64; 2]>;
+
+/// The territory's outlines, from the optional GeoJSON files of
+/// `territoire/`: what the map draws (a département without them still gets
+/// a map of points, from the centres of `communes.csv`).
+#[derive(Clone, Debug, Default)]
+pub struct Contours {
+    /// INSEE code → its rings (outer rings and holes, every polygon).
+    pub communes: BTreeMap<String, Vec<Ring>>,
+    /// The département's outline.
+    pub departement: Vec<Ring>,
+    /// Hash of both files' text: what the outputs drawn from them read.
+    pub version: u64,
 }
 
 /// Everything a site is made of, validated and resolved.
@@ -274,6 +309,7 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub communes: BTreeMap<String, Commune>,
     pub zonage: Vec<Zonage>,
+    pub contours: Contours,
     /// Files of `content/static`, relative to it.
     pub static_files: Vec<String>,
     /// Credits of the territory data, in Markdown, shown on the credits page.

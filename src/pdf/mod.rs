@@ -63,7 +63,7 @@ pub fn render(
 pub fn data(guide: &Guide, site: &Site, urls: &Urls) -> Json {
     let mut data = serde_json::to_value(guide).unwrap_or(Json::Null);
     let targets = &guide.targets;
-    let communes = crate::validate::communes_with_records(site);
+    let communes = crate::validate::communes_with_pages(site);
     let resolve = |dest: &str, prefix: Option<&str>| -> Option<Link> {
         if let Some(anchor) = dest.strip_prefix('#') {
             return prefix.map(|p| Link::Label(format!("{p}-{anchor}")));

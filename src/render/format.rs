@@ -65,6 +65,7 @@ fn in_class(c: ClasseZonage) -> &'static str {
         ClasseZonage::SousDotee => "en zone sous-dotée",
         ClasseZonage::Intermediaire => "en zone intermédiaire",
         ClasseZonage::TresDotee => "en zone très dotée",
+        ClasseZonage::SurDotee => "en zone sur-dotée",
         ClasseZonage::NonPrioritaire => "en zone non prioritaire",
         ClasseZonage::HorsZonage => "hors zonage",
     }

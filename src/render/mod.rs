@@ -2,7 +2,9 @@
 //! model. Templates are compiled once per run; site-wide data goes into the
 //! global context once; each page adds only its own data.
 
+mod commune;
 pub mod format;
+pub mod nearby;
 mod pages;
 pub(crate) use pages::CardCache;
 pub mod views;
@@ -143,7 +145,7 @@ fn global(input: &RenderInput) -> Json {
         site, urls, theme, ..
     } = input;
     let c = &site.config;
-    let communes = crate::validate::communes_with_records(site);
+    let communes = crate::validate::communes_with_pages(site);
     let nav: Vec<Json> = c
         .navigation
         .iter()

@@ -79,7 +79,7 @@ impl<'a> Shared<'a> {
 
     /// A record as lists show it: its card, with the few fields a list
     /// template may test (`kind`, `id`, `url`, `titre`, `statut`, `clos`).
-    fn card(&self, r: &Record) -> TeraValue {
+    pub(super) fn card(&self, r: &Record) -> TeraValue {
         match self.cards.get(&(r.kind, r.id.as_str())) {
             Some(cell) => cell.get_or_init(|| self.render_card(r)).value.clone(),
             None => self.render_card(r).value,
@@ -290,7 +290,7 @@ fn stade_groups(input: &RenderInput, shared: &Shared, p: Profession) -> TeraValu
 }
 
 /// A map of tera values.
-fn object(pairs: Vec<(&'static str, TeraValue)>) -> TeraValue {
+pub(super) fn object(pairs: Vec<(&'static str, TeraValue)>) -> TeraValue {
     TeraValue::from(
         pairs
             .into_iter()
@@ -298,7 +298,7 @@ fn object(pairs: Vec<(&'static str, TeraValue)>) -> TeraValue {
     )
 }
 
-fn tv(v: Json) -> TeraValue {
+pub(super) fn tv(v: Json) -> TeraValue {
     TeraValue::from_serializable(&v)
 }
 
@@ -339,13 +339,14 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
                 .site
                 .get(*kind, id)
                 .map_or_else(TeraValue::none, |r| shared.view(r));
-            (
-                kind.template(),
-                vec![
-                    ("fiche", view),
-                    ("liste_url", TeraValue::from(input.urls.list(*kind))),
-                ],
-            )
+            let mut data = vec![
+                ("fiche", view),
+                ("liste_url", TeraValue::from(input.urls.list(*kind))),
+            ];
+            if let Some(z) = super::commune::for_record(input, &ctx, *kind, id) {
+                data.push(("zonage_commune", z));
+            }
+            (kind.template(), data)
         }
         Target::Profile(stade) => {
             let matching = input
@@ -415,14 +416,11 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
                 ("profils", shared.profiles()),
             ],
         ),
-        Target::Communes => {
-            let list: Vec<Json> = crate::validate::communes_with_records(input.site)
-                .iter()
-                .map(|insee| ctx.commune(insee))
-                .collect();
-            ("communes.html", vec![("communes", tv(json!(list)))])
-        }
-        Target::Commune(insee) => ("commune.html", commune(input, &ctx, shared, insee)),
+        Target::Communes => ("communes.html", super::commune::index(input, &ctx)),
+        Target::Commune(insee) => (
+            "commune.html",
+            super::commune::page(input, &ctx, shared, insee),
+        ),
         Target::Page(i) => {
             let page = &input.site.pages[*i];
             (
@@ -538,67 +536,6 @@ fn home(input: &RenderInput, shared: &Shared) -> Vec<(&'static str, TeraValue)> 
     ]
 }
 
-fn commune(
-    input: &RenderInput,
-    ctx: &Ctx,
-    shared: &Shared,
-    insee: &str,
-) -> Vec<(&'static str, TeraValue)> {
-    let site = input.site;
-    let Some(c) = site.communes.get(insee) else {
-        return Vec::new();
-    };
-    let attached = ctx
-        .index
-        .by_commune
-        .get(insee)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    let mut by_kind = Vec::new();
-    for kind in Kind::ALL {
-        let list: Vec<TeraValue> = attached
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .filter_map(|(k, id)| site.get(*k, id))
-            .map(|r| shared.card(r))
-            .collect();
-        if !list.is_empty() {
-            by_kind.push(object(vec![
-                ("cle", TeraValue::from(kind.dir())),
-                ("fiches", TeraValue::from(list)),
-            ]));
-        }
-    }
-    let zonage: Vec<&crate::model::Zonage> = ctx
-        .index
-        .zonage
-        .get(insee)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|i| site.zonage.get(*i))
-        .collect();
-    // Aids whose required zonage matches one of this commune's classes.
-    let mut ids: Vec<&String> = zonage
-        .iter()
-        .filter_map(|z| {
-            ctx.index
-                .aids_by_zone
-                .get(&(z.profession.clone(), z.classe.clone()))
-        })
-        .flatten()
-        .collect();
-    ids.sort();
-    ids.dedup();
-    let aides_zonage: Vec<Json> = ids.into_iter().map(|id| ctx.link(Kind::Aide, id)).collect();
-    vec![
-        ("commune", tv(json!(c))),
-        ("fiches", TeraValue::from(by_kind)),
-        ("zonage", tv(json!(zonage))),
-        ("aides_zonage", tv(json!(aides_zonage))),
-    ]
-}
-
 /// Every page of the site by section, for the "plan du site".
 fn site_map(input: &RenderInput, ctx: &Ctx, shared: &Shared) -> Vec<(&'static str, TeraValue)> {
     let urls = input.urls;
@@ -632,7 +569,7 @@ fn site_map(input: &RenderInput, ctx: &Ctx, shared: &Shared) -> Vec<(&'static st
         .iter()
         .map(|p| json!({ "titre": p.meta.titre, "url": urls.page(&p.path) }))
         .collect();
-    let communes: Vec<Json> = crate::validate::communes_with_records(input.site)
+    let communes: Vec<Json> = crate::validate::communes_with_pages(input.site)
         .iter()
         .map(|insee| ctx.commune(insee))
         .collect();

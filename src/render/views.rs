@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value as Json, json};
 
 use super::format;
-use crate::model::{Body, Kind, Record, Site, Statut};
+use crate::model::{Body, ClasseZonage, Kind, Periode, Profession, Record, Site, Statut};
 use crate::url::Urls;
 
 /// Reverse links, computed once per render so that no page needs to scan
@@ -24,18 +24,13 @@ pub struct Index {
     funded: HashMap<String, Vec<String>>,
     /// INSEE code → records attached to that commune.
     pub by_commune: HashMap<String, Vec<(Kind, String)>>,
-    /// INSEE code → its zonage rows (indices into `site.zonage`).
+    /// INSEE code → its zonage rows in force or to come (indices into
+    /// `site.zonage`).
     pub zonage: HashMap<String, Vec<usize>>,
     /// (profession, zonage class) → published aids requiring it.
-    pub aids_by_zone: HashMap<(String, String), Vec<String>>,
-}
-
-/// The YAML spelling of an enum value (`medecin_generaliste`, `zip`).
-fn key_of<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|j| j.as_str().map(str::to_string))
-        .unwrap_or_default()
+    pub aids_by_zone: HashMap<(Profession, ClasseZonage), Vec<String>>,
+    /// INSEE code → the records of the nearest other communes.
+    pub near: HashMap<String, Vec<super::nearby::Near>>,
 }
 
 impl Index {
@@ -46,7 +41,7 @@ impl Index {
                 if r.body.meta().statut == Statut::Publie {
                     for req in &a.zonage_requis {
                         for class in &req.classes {
-                            let key = (key_of(&req.profession), key_of(class));
+                            let key = (req.profession, *class);
                             index
                                 .aids_by_zone
                                 .entry(key)
@@ -78,8 +73,11 @@ impl Index {
             }
         }
         for (i, z) in site.zonage.iter().enumerate() {
-            index.zonage.entry(z.insee.clone()).or_default().push(i);
+            if z.periode != Periode::Passe {
+                index.zonage.entry(z.insee.clone()).or_default().push(i);
+            }
         }
+        index.near = super::nearby::index(site, &index.by_commune);
         index
     }
 }
@@ -151,6 +149,16 @@ impl Ctx<'_> {
         }
     }
 
+    fn communes(&self, insee: &[String]) -> Json {
+        Json::Array(
+            insee
+                .iter()
+                .map(|c| self.commune(c))
+                .filter(|c| !c.is_null())
+                .collect(),
+        )
+    }
+
     /// The full view of a record.
     pub fn record(&self, r: &Record) -> Json {
         let mut v = match serde_json::to_value(&r.body) {
@@ -202,6 +210,7 @@ impl Ctx<'_> {
                     "remplace_par_aide".into(),
                     self.opt_link(Kind::Aide, &a.remplace_par),
                 );
+                v.insert("communes".into(), self.communes(&a.communes));
                 v.insert(
                     "date_ouverture_fr".into(),
                     json!(a.date_ouverture.map(format::date)),
@@ -265,13 +274,7 @@ impl Ctx<'_> {
                 v.insert("msu_publies".into(), json!(names));
             }
             Body::Atout(a) => {
-                let communes: Vec<Json> = a
-                    .communes
-                    .iter()
-                    .map(|c| self.commune(c))
-                    .filter(|c| !c.is_null())
-                    .collect();
-                v.insert("communes".into(), Json::Array(communes));
+                v.insert("communes".into(), self.communes(&a.communes));
                 if let Some(img) = &a.image {
                     v.insert("image_url".into(), json!(self.urls.to(&img.src)));
                 }

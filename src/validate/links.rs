@@ -15,14 +15,10 @@ use crate::markdown::{self, Problem, Resolved, Settings};
 use crate::model::{Kind, Site};
 use crate::url::Urls;
 
-/// Communes that get a page: those at least one published record points to.
-pub fn communes_with_records(site: &Site) -> BTreeSet<String> {
-    site.records
-        .values()
-        .flat_map(|m| m.values())
-        .flat_map(|r| r.body.communes().into_iter().map(|(_, c)| c.to_string()))
-        .filter(|c| site.communes.contains_key(c))
-        .collect()
+/// Communes that get a page: every commune of `communes.csv`, so a reader
+/// can check any commune's zonage and what lies around it.
+pub fn communes_with_pages(site: &Site) -> BTreeSet<String> {
+    site.communes.keys().cloned().collect()
 }
 
 /// Resolves an `@/` target (without `@/` and anchor) to a URL.
@@ -141,7 +137,7 @@ pub fn render_markdown(
     diags: &mut Diagnostics,
     cache: &mut MarkdownCache,
 ) {
-    let communes = communes_with_records(site);
+    let communes = communes_with_pages(site);
     let env = link_env(site, urls, &communes, failed);
     let previous = if cache.env == env {
         std::mem::take(&mut cache.entries)

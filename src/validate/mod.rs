@@ -7,9 +7,10 @@
 //! Each step adds to the same sink, so one run reports every problem.
 
 mod links;
-pub use links::{communes_with_records, resolve};
+pub use links::{communes_with_pages, resolve};
 mod refs;
 pub(crate) use refs::references;
+mod contours;
 pub mod schema;
 mod territoire;
 
@@ -179,7 +180,8 @@ pub fn validate_cached(
         .map(|r| (r.kind, r.id.clone()))
         .chain(loaded.unparsed.iter().cloned())
         .collect();
-    let (communes, zonage) = territoire::load(loaded, diags);
+    let (communes, zonage) = territoire::load(loaded, opts.today, diags);
+    let contours = contours::load(loaded, &communes, diags);
     let freshness = config.as_ref().map_or(12, |c| c.fraicheur_mois);
     refs::check(&records, &failed, &communes, loaded, opts, freshness, diags);
 
@@ -197,6 +199,7 @@ pub fn validate_cached(
         pages,
         communes,
         zonage,
+        contours,
         static_files: loaded
             .static_files
             .iter()

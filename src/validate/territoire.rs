@@ -5,13 +5,19 @@
 //! (postcodes separated by `;`), the format of the shipped Seine-et-Marne
 //! data; another département supplies the same columns.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::load::{Loaded, SourceFile};
-use crate::model::{Commune, Zonage};
+use crate::model::{ClasseZonage, Commune, Periode, Profession, Zonage};
 
-pub fn load(loaded: &Loaded, diags: &mut Diagnostics) -> (BTreeMap<String, Commune>, Vec<Zonage>) {
+pub fn load(
+    loaded: &Loaded,
+    today: Date,
+    diags: &mut Diagnostics,
+) -> (BTreeMap<String, Commune>, Vec<Zonage>) {
     let communes = loaded
         .communes
         .as_ref()
@@ -20,7 +26,7 @@ pub fn load(loaded: &Loaded, diags: &mut Diagnostics) -> (BTreeMap<String, Commu
     let zonage = loaded
         .zonage
         .as_ref()
-        .map(|f| zonage(f, &communes, diags))
+        .map(|f| zonage(f, &communes, today, diags))
         .unwrap_or_default();
     (communes, zonage)
 }
@@ -162,12 +168,21 @@ fn communes(file: &SourceFile, diags: &mut Diagnostics) -> BTreeMap<String, Comm
     out
 }
 
+/// Reads `zonage.csv`: one row per (profession, commune, period), so a
+/// commune can carry several professions and successive arrêtés. Every row
+/// is checked (known commune, profession with a zonage, class allowed for
+/// it, dates real and in order, arrêté cited, URL safe) and two rows of one
+/// profession and commune may not overlap in time; each row is then placed
+/// against `today` (past, in force, to come).
 fn zonage(
     file: &SourceFile,
     communes: &BTreeMap<String, Commune>,
+    today: Date,
     diags: &mut Diagnostics,
 ) -> Vec<Zonage> {
     let mut out = Vec::new();
+    // (profession, insee) → (du, au, line span) of the rows kept.
+    let mut periods: HashMap<(Profession, String), Vec<Period>> = HashMap::new();
     let expected = [
         "profession",
         "insee",
@@ -182,47 +197,187 @@ fn zonage(
             let v = rec.get(i).unwrap_or("").trim();
             (!v.is_empty()).then(|| v.to_string())
         };
+        let error = |message: String, field: &str, help: String| {
+            Diagnostic::error(&file.rel, message)
+                .at(Some(span.clone()))
+                .field(field)
+                .help(help)
+        };
+        let mut ok = true;
         let insee = get(1).unwrap_or_default();
         if !communes.contains_key(&insee) {
+            diags.push(error(
+                format!("commune inconnue `{insee}`"),
+                "insee",
+                "le code doit figurer dans content/territoire/communes.csv".into(),
+            ));
+            ok = false;
+        }
+        let profession_text = get(0).unwrap_or_default();
+        let zoned: Vec<&str> = Profession::ALL
+            .iter()
+            .filter(|p| !p.zonage_classes().is_empty())
+            .map(|p| p.key())
+            .collect();
+        let profession = Profession::ALL
+            .into_iter()
+            .find(|p| p.key() == profession_text);
+        let profession = match profession {
+            Some(p) if !p.zonage_classes().is_empty() => Some(p),
+            Some(_) => {
+                diags.push(error(
+                    format!("la profession `{profession_text}` n'a pas de zonage"),
+                    "profession",
+                    format!(
+                        "les aides des internes et des étudiants suivent le zonage des médecins ; professions zonées : {}",
+                        zoned.join(", ")
+                    ),
+                ));
+                None
+            }
+            None => {
+                let help = match crate::diag::closest(&profession_text, zoned.iter().copied()) {
+                    Some(near) => format!("vouliez-vous dire `{near}` ?"),
+                    None => format!("valeurs admises : {}", zoned.join(", ")),
+                };
+                diags.push(error(
+                    format!("profession `{profession_text}` inconnue"),
+                    "profession",
+                    help,
+                ));
+                None
+            }
+        };
+        let classe_text = get(2).unwrap_or_default();
+        let classe = ClasseZonage::ALL
+            .into_iter()
+            .find(|c| c.key() == classe_text);
+        if let Some(p) = profession {
+            let allowed: Vec<&str> = p.zonage_classes().iter().map(|c| c.key()).collect();
+            if !classe.is_some_and(|c| p.zonage_classes().contains(&c)) {
+                let help = match crate::diag::closest(&classe_text, allowed.iter().copied()) {
+                    Some(near) if classe.is_none() => format!("vouliez-vous dire `{near}` ?"),
+                    _ => format!(
+                        "classes admises pour `{}` : {}",
+                        p.key(),
+                        allowed.join(", ")
+                    ),
+                };
+                diags.push(error(
+                    format!("classe `{classe_text}` non admise pour `{}`", p.key()),
+                    "classe",
+                    help,
+                ));
+                ok = false;
+            }
+        }
+        let mut date = |i: usize, name: &str, diags: &mut Diagnostics| -> Option<Date> {
+            let d = get(i)?;
+            match d.parse::<Date>() {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    let help = if iso_shaped(&d) {
+                        "cette date n'existe pas dans le calendrier".to_string()
+                    } else {
+                        "une date AAAA-MM-JJ, par exemple 2025-12-09".to_string()
+                    };
+                    diags.push(error(format!("date `{d}` invalide"), name, help));
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let du = date(3, "du", diags);
+        let au = date(4, "au", diags);
+        if let (Some(d), Some(a)) = (du, au)
+            && a < d
+        {
+            diags.push(error(
+                format!("la fin ({a}) précède le début ({d})"),
+                "au",
+                "`au` est le dernier jour d'application de l'arrêté, après `du`".into(),
+            ));
+            ok = false;
+        }
+        let arrete = get(5);
+        if arrete.is_none() {
+            diags.push(error(
+                "arrêté manquant".into(),
+                "arrete",
+                "citez l'arrêté qui fixe ce classement, par exemple « Arrêté ARS Île-de-France n° … du 9 décembre 2025 »".into(),
+            ));
+            ok = false;
+        }
+        let arrete_url = get(6);
+        if let Some(url) = &arrete_url
+            && let Err((message, help)) = crate::url::check_external(url)
+        {
+            diags.push(error(message, "arrete_url", help.to_string()));
+            ok = false;
+        }
+        let (Some(profession), Some(classe), Some(arrete), true) = (profession, classe, arrete, ok)
+        else {
+            return;
+        };
+        let rows = periods.entry((profession, insee.clone())).or_default();
+        if let Some((.., other)) = rows
+            .iter()
+            .find(|(d2, a2, _)| overlaps((du, au), (*d2, *a2)))
+        {
             diags.push(
-                Diagnostic::error(&file.rel, format!("commune inconnue `{insee}`"))
-                    .at(Some(span.clone()))
-                    .field("insee")
-                    .help("le code doit figurer dans content/territoire/communes.csv"),
+                error(
+                    format!(
+                        "deux classements de `{}` se chevauchent pour la commune {insee} (voir la ligne {})",
+                        profession.key(),
+                        other.line
+                    ),
+                    "du",
+                    "un nouvel arrêté commence le lendemain de la fin (`au`) du précédent".into(),
+                ),
             );
             return;
         }
-        for (i, name) in [(3, "du"), (4, "au")] {
-            if let Some(d) = get(i)
-                && d.parse::<jiff::civil::Date>().is_err()
-            {
-                diags.push(
-                    Diagnostic::error(&file.rel, format!("date `{d}` invalide"))
-                        .at(Some(span.clone()))
-                        .field(name)
-                        .help("AAAA-MM-JJ"),
-                );
-            }
-        }
-        if let Some(url) = get(6)
-            && let Err((message, help)) = crate::url::check_external(&url)
-        {
-            diags.push(
-                Diagnostic::error(&file.rel, message)
-                    .at(Some(span.clone()))
-                    .field("arrete_url")
-                    .help(help),
-            );
-        }
+        rows.push((du, au, span.clone()));
+        let periode = if du.is_some_and(|d| d > today) {
+            Periode::AVenir
+        } else if au.is_some_and(|a| a < today) {
+            Periode::Passe
+        } else {
+            Periode::EnVigueur
+        };
         out.push(Zonage {
-            profession: get(0).unwrap_or_default(),
+            profession,
             insee,
-            classe: get(2).unwrap_or_default(),
-            du: get(3),
-            au: get(4),
-            arrete: get(5),
-            arrete_url: get(6),
+            classe,
+            du,
+            au,
+            arrete,
+            arrete_url,
+            periode,
         });
     });
     out
+}
+
+/// A row's period (`du`, `au`) and where it is written.
+type Period = (Option<Date>, Option<Date>, Span);
+
+/// Whether two inclusive periods (open at a missing end) share a day.
+fn overlaps(a: (Option<Date>, Option<Date>), b: (Option<Date>, Option<Date>)) -> bool {
+    let starts_before_end = |start: Option<Date>, end: Option<Date>| match (start, end) {
+        (Some(s), Some(e)) => s <= e,
+        _ => true,
+    };
+    starts_before_end(a.0, b.1) && starts_before_end(b.0, a.1)
+}
+
+/// `AAAA-MM-JJ` in shape (digits and dashes), whatever the day: tells an
+/// impossible date (`2026-02-30`) from a badly written one.
+fn iso_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
 }

@@ -1,0 +1,89 @@
+//! Commune pages and zonage on the shipped content, with a fixture
+//! `zonage.csv` (the shipped content records no class: none is invented).
+
+mod common;
+
+use common::*;
+
+const ZONAGE: &str = "profession,insee,classe,du,au,arrete,arrete_url\n\
+medecin_generaliste,77333,zip,2025-12-09,,Arrêté d'essai n° 1,\n\
+medecin_generaliste,77288,zac,2025-12-09,2026-12-31,Arrêté d'essai n° 1,\n\
+medecin_generaliste,77288,zip,2027-01-01,,Arrêté d'essai n° 2,\n";
+
+fn page(built: &vitrine::Built, path: &str) -> String {
+    String::from_utf8_lossy(
+        built
+            .output
+            .get(path)
+            .unwrap_or_else(|| panic!("missing {path}")),
+    )
+    .into_owned()
+}
+
+#[test]
+fn every_commune_has_a_page_and_the_zonage_shows_where_it_applies() {
+    let site = shipped_site();
+    std::fs::write(site.path().join("content/territoire/zonage.csv"), ZONAGE).unwrap();
+    let mut opts = options(site.path());
+    opts.skip_pdf = true;
+    opts.skip_search = true;
+    let built = vitrine::build(&opts)
+        .unwrap_or_else(|f| panic!("{}", vitrine::diag::render(&f.diags, &f.sources, false)));
+    let pages = built
+        .output
+        .keys()
+        .filter(|k| {
+            k.starts_with("communes/") && k.ends_with("/index.html") && k.matches('/').count() == 2
+        })
+        .count();
+    assert_eq!(pages, 507);
+    let nemours = page(&built, "communes/nemours/index.html");
+    assert!(nemours.contains("intervention prioritaire (ZIP)"));
+    let melun = page(&built, "communes/melun/index.html");
+    assert!(melun.contains("action complémentaire (ZAC)"));
+    // The next arrêté, dated, is announced.
+    assert!(melun.contains("janvier 2027"));
+    let site_nemours = page(&built, "stages/msp-universitaire-nemours/index.html");
+    let zonage = &site_nemours[site_nemours.find("id=\"zonage\"").unwrap()..];
+    assert!(zonage.contains("intervention prioritaire (ZIP)"));
+    assert!(zonage.contains("/aides/interne-indemnite-hebergement/"));
+    let index = page(&built, "communes/index.html");
+    assert!(index.contains("Nemours</a> (77140)"));
+    // Around a commune without records: the nearest sites, with distances.
+    let amponville = page(&built, "communes/amponville/index.html");
+    assert!(amponville.contains("/stages/msp-universitaire-nemours/"));
+    assert!(amponville.contains("km à vol d"));
+}
+
+#[test]
+fn bad_zonage_rows_are_told_with_their_line() {
+    let site = shipped_site();
+    std::fs::write(
+        site.path().join("content/territoire/zonage.csv"),
+        format!(
+            "{ZONAGE}infirmier,77333,zip,2025-01-01,,Arrêté,\n\
+             medecin_generaliste,77333,zac,2026-01-01,,Arrêté,\n\
+             medecin_generaliste,77186,zip,2026-02-30,,,\n\
+             interne,77186,zip,,,Arrêté,\n"
+        ),
+    )
+    .unwrap();
+    let failed = match vitrine::build(&options(site.path())) {
+        Ok(_) => panic!("the build should fail"),
+        Err(f) => f,
+    };
+    let text = vitrine::diag::render(&failed.diags, &failed.sources, false);
+    for needle in [
+        "classe `zip` non admise pour `infirmier`",
+        "se chevauchent",
+        "cette date n'existe pas",
+        "arrêté manquant",
+        "la profession `interne` n'a pas de zonage",
+        "zonage.csv:5",
+        "zonage.csv:6",
+        "zonage.csv:7",
+        "zonage.csv:8",
+    ] {
+        assert!(text.contains(needle), "{needle} not in {text}");
+    }
+}
