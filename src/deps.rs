@@ -155,6 +155,9 @@ impl Fingerprints {
                     for (_, insee) in r.body.communes() {
                         self.zoned_aids(site, index, insee, &mut h);
                     }
+                    for id in &index.trainee_zoned {
+                        self.view(Kind::Aide, id).hash(&mut h);
+                    }
                 }
             }
             Target::List(kind) => self.by_kind.get(kind).hash(&mut h),

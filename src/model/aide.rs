@@ -223,6 +223,15 @@ pub enum ClasseZonage {
     HorsZonage,
 }
 
+impl Aide {
+    /// Whether the aid is for students, interns or docteurs juniors.
+    pub fn for_trainees(&self) -> bool {
+        self.stade
+            .iter()
+            .any(|s| matches!(s, Stade::Etudiant | Stade::Interne | Stade::DocteurJunior))
+    }
+}
+
 impl ClasseZonage {
     pub const ALL: [ClasseZonage; 10] = [
         ClasseZonage::Zip,

@@ -11,8 +11,7 @@ use super::format;
 use super::nearby::{KINDS, Near};
 use super::pages::{Shared, object, tv};
 use super::views::Ctx;
-use crate::model::common::Stade;
-use crate::model::{Body, Kind, Periode, Profession, Site, Statut, Zonage};
+use crate::model::{Body, Kind, Periode, Profession, Statut, Zonage};
 
 /// The zonage of a commune, one entry per profession with data: the class
 /// in force (if any) and the next one when an arrêté already dates it.
@@ -78,13 +77,6 @@ fn zoned_aids<'a>(
         .collect()
 }
 
-/// Aids for students, interns and docteurs juniors.
-fn for_trainees(a: &crate::model::Aide) -> bool {
-    a.stade
-        .iter()
-        .any(|s| matches!(s, Stade::Etudiant | Stade::Interne | Stade::DocteurJunior))
-}
-
 /// The URL of the page that explains the zonage, when the site has one.
 fn zonage_page(input: &RenderInput) -> Option<String> {
     let path = input.site.config.guide.as_ref()?.zonage.as_deref()?;
@@ -109,13 +101,15 @@ pub fn for_record(input: &RenderInput, ctx: &Ctx, kind: Kind, id: &str) -> Optio
     let zonage = zonage(ctx, insee);
     let known = zonage.as_array().is_some_and(|z| !z.is_empty());
     let aids: Vec<Json> = if known {
-        zoned_aids(ctx, insee, for_trainees)
+        zoned_aids(ctx, insee, crate::model::Aide::for_trainees)
             .iter()
             .map(|r| ctx.link(Kind::Aide, &r.id))
             .collect()
     } else {
-        depending_on_zonage(input.site)
-            .map(|r| ctx.link(Kind::Aide, &r.id))
+        ctx.index
+            .trainee_zoned
+            .iter()
+            .map(|id| ctx.link(Kind::Aide, id))
             .collect()
     };
     Some(tv(json!({
@@ -125,14 +119,6 @@ pub fn for_record(input: &RenderInput, ctx: &Ctx, kind: Kind, id: &str) -> Optio
         "aides": aids,
         "page_zonage": zonage_page(input),
     })))
-}
-
-/// Published aids for trainees whose grant depends on the zonage.
-fn depending_on_zonage(site: &Site) -> impl Iterator<Item = &crate::model::Record> {
-    site.of_kind(Kind::Aide).filter(|r| {
-        r.body.meta().statut == Statut::Publie
-            && matches!(&r.body, Body::Aide(a) if !a.zonage_requis.is_empty() && for_trainees(a))
-    })
 }
 
 /// The page of one commune.

@@ -29,6 +29,10 @@ pub struct Index {
     pub zonage: HashMap<String, Vec<usize>>,
     /// (profession, zonage class) → published aids requiring it.
     pub aids_by_zone: HashMap<(Profession, ClasseZonage), Vec<String>>,
+    /// Published aids for students, interns and docteurs juniors that
+    /// require a zonage, in id order: what a site or housing page lists
+    /// when its commune's class is unknown.
+    pub trainee_zoned: Vec<String>,
     /// INSEE code → the records of the nearest other communes.
     pub near: HashMap<String, Vec<super::nearby::Near>>,
 }
@@ -39,6 +43,9 @@ impl Index {
         for r in site.records.values().flat_map(|m| m.values()) {
             if let Body::Aide(a) = &r.body {
                 if r.body.meta().statut == Statut::Publie {
+                    if !a.zonage_requis.is_empty() && a.for_trainees() {
+                        index.trainee_zoned.push(r.id.clone());
+                    }
                     for req in &a.zonage_requis {
                         for class in &req.classes {
                             let key = (req.profession, *class);
