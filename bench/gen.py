@@ -753,7 +753,7 @@ def generate(n: int, m: int, seed: int, out: Path) -> dict:
     # organisations and evenements), the 6 organisation records, 7 "Je
     # suis..." profile pages (one per career stage, aids/profil/<stade>/),
     # the printable guide (guide/), the commune index (communes/) and one
-    # page per commune a logement, stage or atout points to, 404.html, one
+    # page per commune of communes.csv, 404.html, one
     # page per profession an aid names (aides/profession/<p>/) and one per
     # profession x stage when the profession has aids at several stages,
     # the site map (plan-du-site/) and the search page (recherche/).
@@ -761,11 +761,11 @@ def generate(n: int, m: int, seed: int, out: Path) -> dict:
     stages_of = {p: sum(1 for q, _ in vit_pairs if q == p) for p in professions}
     pair_pages = sum(c for c in stages_of.values() if c > 1)
     vit_expected = (4 * n + m + 1 + 6 + len(VITRINE_ORGS) + 7 + 1 + 1
-                    + len(vit_communes) + 1
+                    + len(real_communes()) + 1
                     + len(professions) + pair_pages + 1 + 1)
     write(out / "expected.env",
           f"N={n}\nM={m}\nSEED={seed}\nEXPECTED_HTML={expected}\n"
-          f"VITRINE_EXPECTED_HTML={vit_expected}\nVITRINE_COMMUNE_PAGES={len(vit_communes)}\n")
+          f"VITRINE_EXPECTED_HTML={vit_expected}\nVITRINE_COMMUNE_PAGES={len(real_communes())}\n")
     # For run.sh's content check of vitrine: kind, vitrine dir, first id, commune.
     write(out / "vitrine-check.tsv", "".join(vit_check))
     return {"n": n, "m": m, "expected_html": expected, "vitrine_expected_html": vit_expected}
