@@ -175,6 +175,12 @@ impl Fingerprints {
                 }
                 self.zoned_aids(site, index, insee, &mut h);
             }
+            // Zonage and outlines are global; its markers and table name
+            // the sites and housing.
+            Target::Carte => {
+                self.by_kind.get(&Kind::Stage).hash(&mut h);
+                self.by_kind.get(&Kind::Logement).hash(&mut h);
+            }
             Target::Page(i) => site.pages.get(*i)?.version.hash(&mut h),
             Target::Home | Target::Communes | Target::Guide | Target::SiteMapPage => {
                 self.all.hash(&mut h)

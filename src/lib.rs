@@ -11,6 +11,7 @@
 // problem; boxing them to shrink `Result` would add noise and buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod carte;
 pub mod deps;
 pub mod diag;
 pub mod facets;

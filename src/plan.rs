@@ -34,6 +34,8 @@ pub enum Target {
     SearchIndex,
     Communes,
     Commune(String),
+    /// The map of the territory: zonage by profession, sites and housing.
+    Carte,
     /// Index in `site.pages`.
     Page(usize),
     /// The one-page printable guide.
@@ -63,6 +65,9 @@ pub const GUIDE_PATH: &str = "guide/";
 
 /// The site map page.
 pub const PLAN_DU_SITE_PATH: &str = "plan-du-site/";
+
+/// The map of the territory.
+pub const CARTE_PATH: &str = "carte/";
 
 /// The search page.
 pub const RECHERCHE_PATH: &str = "recherche/";
@@ -154,6 +159,9 @@ pub fn plan(
     if !communes.is_empty() {
         page(url::COMMUNES_PATH.to_string(), Target::Communes, &mut items);
     }
+    if has_map(site) {
+        page(CARTE_PATH.to_string(), Target::Carte, &mut items);
+    }
     for insee in communes {
         if let Some(c) = site.communes.get(&insee) {
             page(url::commune_path(c), Target::Commune(insee), &mut items);
@@ -194,6 +202,14 @@ pub fn plan(
     }
     check_collisions(&items, site, diags);
     items
+}
+
+/// Whether the site gets a map: some commune can be placed (a centre in
+/// `communes.csv` or an outline).
+pub fn has_map(site: &Site) -> bool {
+    site.communes.values().any(|c| {
+        (c.lat.is_some() && c.lon.is_some()) || site.contours.communes.contains_key(&c.insee)
+    })
 }
 
 /// What to write in `guide.fichier_pdf`, for both places that check it.

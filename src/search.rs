@@ -122,6 +122,26 @@ pub fn entries_cached(
             filters,
         });
     }
+    // Communes, found by name and postcode.
+    let commune_label = string(strings, &["recherche", "type_commune"]).unwrap_or("Commune");
+    for insee in crate::validate::communes_with_pages(input.site) {
+        let Some(c) = input.site.communes.get(&insee) else {
+            continue;
+        };
+        let postcodes = c.codes_postaux.join(", ");
+        let mut meta = BTreeMap::new();
+        meta.insert("title".to_string(), c.nom.clone());
+        meta.insert("resume".to_string(), postcodes.clone());
+        meta.insert("type".to_string(), commune_label.to_string());
+        let mut filters = BTreeMap::new();
+        filters.insert("type".to_string(), vec![commune_label.to_string()]);
+        out.push(Entry {
+            url: input.urls.commune(c),
+            text: format!("{}\n{}", c.nom, c.codes_postaux.join("\n")),
+            meta,
+            filters,
+        });
+    }
     out
 }
 

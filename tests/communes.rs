@@ -53,6 +53,56 @@ fn every_commune_has_a_page_and_the_zonage_shows_where_it_applies() {
     let amponville = page(&built, "communes/amponville/index.html");
     assert!(amponville.contains("/stages/msp-universitaire-nemours/"));
     assert!(amponville.contains("km à vol d"));
+    // Its locator map: the département, the commune, a title.
+    assert!(amponville.contains("class=\"situation\""));
+    assert!(amponville.contains("Amponville sur la carte du département"));
+
+    // The map: one shape per commune, drawn once, used by each map.
+    let carte = page(&built, "carte/index.html");
+    assert_eq!(carte.matches("<path id=\"c77").count(), 507);
+    let map = &carte[carte.find("id=\"carte-medecin-generaliste\"").unwrap()..];
+    let svg = &map[map.find("<svg").unwrap()..map.find("</svg>").unwrap()];
+    assert!(svg.contains("role=\"img\""));
+    assert!(svg.contains("<title id=") && svg.contains("<desc id="));
+    assert_eq!(svg.matches("<use href=\"#c77").count(), 507);
+    assert!(svg.contains("<use href=\"#c77333\" fill=\"url(#m-zip)\"/>"));
+    assert!(svg.contains("<use href=\"#c77288\" fill=\"url(#m-zac)\"/>"));
+    // Markers for the communes with sites: Nemours has one.
+    assert!(svg.contains("<circle cx="));
+    // The table says the same, with links.
+    let table = &map[map.find("<table>").unwrap()..map.find("</table>").unwrap()];
+    assert!(table.contains("/communes/nemours/\">Nemours</a></th><td>Zone d"));
+    assert!(table.contains("/communes/melun/\">Melun</a></th><td>Zone d"));
+    assert!(
+        table.find("Nemours").unwrap() < table.find("Melun").unwrap(),
+        "ZIP first"
+    );
+    assert!(carte.contains("/stages/msp-universitaire-nemours/"));
+    // Light enough for a weak network.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, carte.as_bytes()).unwrap();
+    let size = gz.finish().unwrap().len();
+    assert!(size < 150_000, "{size} bytes gzipped");
+}
+
+#[test]
+fn without_outlines_the_map_shows_points() {
+    let site = shipped_site();
+    for f in ["communes.geojson", "departement.geojson"] {
+        std::fs::remove_file(site.path().join("content/territoire").join(f)).unwrap();
+    }
+    let mut opts = options(site.path());
+    opts.skip_pdf = true;
+    opts.skip_search = true;
+    let built = vitrine::build(&opts)
+        .unwrap_or_else(|f| panic!("{}", vitrine::diag::render(&f.diags, &f.sources, false)));
+    let carte = page(&built, "carte/index.html");
+    assert_eq!(carte.matches("<circle id=\"c77").count(), 507);
+    assert!(!carte.contains("<path id=\"c77"));
+    assert!(carte.contains("figurée par un point"));
+    // The locator map falls back to a frame around the points.
+    let nemours = page(&built, "communes/nemours/index.html");
+    assert!(nemours.contains("class=\"situation\"") && nemours.contains("<rect"));
 }
 
 #[test]

@@ -31,7 +31,7 @@ fn every_record_and_page_is_indexed_once_with_its_filters() {
     let (v, entries) = indexed(site.path(), Some("https://example.org/guide-sante/"));
     let records: usize = v.site.records.values().map(|m| m.len()).sum();
     let pages = v.site.pages.iter().filter(|p| p.path != "index.md").count();
-    assert_eq!(entries.len(), records + pages);
+    assert_eq!(entries.len(), records + pages + v.site.communes.len());
     let mut urls: Vec<&str> = entries.iter().map(|e| e.url.as_str()).collect();
     urls.sort();
     urls.dedup();
@@ -57,6 +57,14 @@ fn every_record_and_page_is_indexed_once_with_its_filters() {
         .unwrap();
     assert_eq!(stage.filters["commune"], ["Fontainebleau"]);
     assert!(stage.text.contains("77300"), "{}", stage.text);
+    // Every commune, by name and postcode.
+    let nemours = entries
+        .iter()
+        .find(|e| e.url == "/guide-sante/communes/nemours/")
+        .unwrap();
+    assert_eq!(nemours.meta["title"], "Nemours");
+    assert!(nemours.text.contains("77140"), "{}", nemours.text);
+    assert_eq!(nemours.filters["type"], ["Commune"]);
 
     // The built bundle: its entry counts every entry; no Pagefind UI.
     let built = vitrine::build(&options(site.path())).ok().unwrap();

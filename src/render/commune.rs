@@ -78,7 +78,7 @@ fn zoned_aids<'a>(
 }
 
 /// The URL of the page that explains the zonage, when the site has one.
-fn zonage_page(input: &RenderInput) -> Option<String> {
+pub(super) fn zonage_page(input: &RenderInput) -> Option<String> {
     let path = input.site.config.guide.as_ref()?.zonage.as_deref()?;
     input
         .site
@@ -180,8 +180,14 @@ pub fn page(
         .filter(|r| r.body.meta().statut == Statut::Publie)
         .map(|r| shared.card(r))
         .collect();
+    let g = &ctx.index.carte;
+    let situation = crate::carte::locator(g, insee)
+        .map_or_else(TeraValue::none, |s| TeraValue::safe_string(&s));
     vec![
         ("commune", tv(json!(c))),
+        ("situation", situation),
+        ("largeur", TeraValue::from(g.width)),
+        ("hauteur", TeraValue::from(g.height)),
         ("fiches", TeraValue::from(by_kind)),
         ("autour", tv(json!(around))),
         ("rayon_km", TeraValue::from(super::nearby::RADIUS_KM as u32)),

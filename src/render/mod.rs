@@ -2,6 +2,7 @@
 //! model. Templates are compiled once per run; site-wide data goes into the
 //! global context once; each page adds only its own data.
 
+mod carte;
 mod commune;
 pub mod format;
 pub mod nearby;
@@ -204,6 +205,7 @@ fn global(input: &RenderInput) -> Json {
         "licence_donnees": c.licence_donnees,
         "accueil": urls.home(),
         "communes_url": urls.to(url::COMMUNES_PATH),
+        "carte_url": input.plan.iter().any(|i| i.target == Target::Carte).then(|| urls.to(crate::plan::CARTE_PATH)),
         "base_path": urls.base_path(),
         "navigation": nav,
         "pied_de_page": footer,

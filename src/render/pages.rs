@@ -421,6 +421,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
             "commune.html",
             super::commune::page(input, &ctx, shared, insee),
         ),
+        Target::Carte => ("carte.html", super::carte::page(input, &ctx)),
         Target::Page(i) => {
             let page = &input.site.pages[*i];
             (

@@ -35,6 +35,8 @@ pub struct Index {
     pub trainee_zoned: Vec<String>,
     /// INSEE code → the records of the nearest other communes.
     pub near: HashMap<String, Vec<super::nearby::Near>>,
+    /// The territory projected for the maps, once per build.
+    pub carte: crate::carte::Geometry,
 }
 
 impl Index {
@@ -85,6 +87,7 @@ impl Index {
             }
         }
         index.near = super::nearby::index(site, &index.by_commune);
+        index.carte = crate::carte::Geometry::new(site);
         index
     }
 }

@@ -88,7 +88,10 @@ test('typed queries find every matching record, inside the subpath, from this ho
     ['Fontainebleau', await search(page, 'Fontainebleau'), [
       '/guide-sante/stages/msp-universitaire-fontainebleau/',
       '/guide-sante/atouts/foret-de-fontainebleau/',
+      '/guide-sante/communes/fontainebleau/',
     ]],
+    // A postcode finds its commune.
+    ['77140', await search(page, '77140'), ['/guide-sante/communes/nemours/']],
   ];
   for (const [query, found, expected] of cases) {
     assert.ok(expected.length > 0, `nothing expected for ${query}`);
