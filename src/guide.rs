@@ -66,6 +66,9 @@ pub struct Partie {
     /// For page parts: the page (title, HTML, Markdown).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<Json>,
+    /// For `zonage`: a map per profession with a zonage in force.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cartes: Vec<Json>,
 }
 
 #[derive(Debug, Serialize)]
@@ -191,6 +194,7 @@ pub fn build_cached(
             fiches: Vec::new(),
             lignes: Vec::new(),
             page: None,
+            cartes: Vec::new(),
         };
         match kind {
             PartieGuide::Couverture | PartieGuide::Sommaire => {}
@@ -211,6 +215,9 @@ pub fn build_cached(
                     && let Some(c) = &site.territoire_credits
                 {
                     html.push_str(&crate::markdown::render_plain(c));
+                }
+                if kind == PartieGuide::Zonage {
+                    partie.cartes = crate::carte::print::maps(site, &ctx.index.carte, t, &prefix);
                 }
                 partie.ancre = prefix;
                 partie.page = Some(json!({

@@ -282,6 +282,51 @@ fn the_shipped_pdf_is_complete_and_screenshots_are_taken() {
     }
 }
 
+#[test]
+fn with_zonage_data_the_pdf_has_the_map_and_the_communes_by_class() {
+    let site = shipped_site();
+    std::fs::write(
+        site.path().join("content/territoire/zonage.csv"),
+        "profession,insee,classe,du,au,arrete,arrete_url\n\
+         medecin_generaliste,77333,zip,2025-12-09,,Arrêté d'essai,\n\
+         medecin_generaliste,77288,zac,2025-12-09,,Arrêté d'essai,\n",
+    )
+    .unwrap();
+    let built = vitrine::build(&options(site.path()))
+        .unwrap_or_else(|f| panic!("{}", vitrine::diag::render(&f.diags, &f.sources, false)));
+    let pdf = Pdf::new(&built.output["guide/guide-installation-seine-et-marne.pdf"]);
+    let page = (1..=pdf.pages())
+        .find(|p| pdf.page_text(*p).contains("Commune avec un lieu de stage"))
+        .expect("a page with the map's legend");
+    let text = norm(&pdf.page_text(page));
+    for needle in [
+        "Zonage : Médecins généralistes",
+        "(ZIP) (1 commune)",
+        "(ZAC) (1 commune)",
+        "(ZIP) : Nemours.",
+        "(ZAC) : Melun.",
+    ] {
+        assert!(
+            text.contains(&norm(needle)),
+            "{needle} missing from: {text}"
+        );
+    }
+    // The map is drawn (vector paths), not left out: the page is much
+    // larger than a page of text alone.
+    let shots = manifest().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let p = page.to_string();
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-singlefile", "-f", &p, "-l", &p])
+        .arg(&pdf.path)
+        .arg(shots.join("pdf-carte"))
+        .status()
+        .expect("pdftoppm (poppler-utils)");
+    assert!(status.success());
+    let png = std::fs::read(shots.join("pdf-carte.png")).unwrap();
+    assert!(png.len() > 40_000, "map page image of {} bytes", png.len());
+}
+
 /// A record written to break the document: Typst and Markdown syntax in a
 /// plain field and in Markdown fields.
 const NASTY: &str = r#"Prime #1 $5 *gras* _x_ @ref <lbl> [a](b) \ ~ = "#;

@@ -11,13 +11,16 @@
 //! and no sliver opens between them. Outlines are drawn as given: the
 //! département simplifies them beforehand (the README says how).
 
+pub mod print;
 mod svg;
 
 use std::collections::HashMap;
 
 use crate::model::{Kind, Periode, Profession, Ring, Site};
 
-pub use svg::{Legend, Marks, Shading, legend, locator, map_body, patterns, sprite, standalone};
+pub use svg::{
+    Alt, Legend, Marks, Shading, legend, locator, map_body, patterns, sprite, standalone, swatch,
+};
 
 /// Width of every map, in SVG units.
 pub const WIDTH: i64 = 1000;

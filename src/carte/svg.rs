@@ -60,22 +60,25 @@ fn motif(c: ClasseZonage) -> Motif {
     }
 }
 
-/// The fill of a commune of class `c` (`None`: no class recorded).
-fn fill(c: Option<ClasseZonage>) -> String {
+/// The fill of a commune of class `c` (`None`: no class recorded), with
+/// the patterns of ids `<prefix>m-<class>`.
+fn fill(prefix: &str, c: Option<ClasseZonage>) -> String {
     match c {
-        Some(c) => format!("url(#m-{})", c.key()),
+        Some(c) => format!("url(#{prefix}m-{})", c.key()),
         None => BLANK.to_string(),
     }
 }
 
-/// A `<pattern>` per class, ids `m-<class>`: defined once per document.
-pub fn patterns() -> String {
+/// A `<pattern>` per class, ids `<prefix>m-<class>`: defined once per
+/// document (a prefix keeps the ids of several documents in one page
+/// apart).
+pub fn patterns(prefix: &str) -> String {
     let mut out = String::new();
     for c in ClasseZonage::ALL {
         let m = motif(c);
         let _ = write!(
             out,
-            r#"<pattern id="m-{}" width="10" height="10" patternUnits="userSpaceOnUse"><rect width="10" height="10" fill="{}"/>"#,
+            r#"<pattern id="{prefix}m-{}" width="10" height="10" patternUnits="userSpaceOnUse"><rect width="10" height="10" fill="{}"/>"#,
             c.key(),
             m.ground
         );
@@ -115,7 +118,7 @@ fn shape(out: &mut String, s: &super::Shape, attrs: &str) {
 /// The definitions the map page's maps share: the patterns and every
 /// commune's shape (`id="c<insee>"`), written once and drawn by `<use>`.
 pub fn sprite(g: &Geometry) -> String {
-    let mut out = patterns();
+    let mut out = patterns("");
     for s in &g.shapes {
         shape(&mut out, s, &format!(r#" id="c{}""#, s.insee));
     }
@@ -172,7 +175,7 @@ pub fn map_body(g: &Geometry, shading: &Shading, m: &Marks) -> String {
             out,
             r##"<use href="#c{}" fill="{}"/>"##,
             s.insee,
-            fill(shading.get(&s.insee).copied())
+            fill("", shading.get(&s.insee).copied())
         );
     }
     out.push_str("</g>");
@@ -181,17 +184,40 @@ pub fn map_body(g: &Geometry, shading: &Shading, m: &Marks) -> String {
     out
 }
 
-/// A map as a document of its own (the PDF's): the same drawing as
-/// [`map_body`] with the shapes written in place.
-pub fn standalone(g: &Geometry, shading: &Shading, m: &Marks) -> String {
+/// Text escaped for XML.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The text alternative of a map as a document of its own.
+pub struct Alt<'a> {
+    /// Prefix of its ids, unique in the page that shows it.
+    pub id: &'a str,
+    pub title: &'a str,
+    pub desc: &'a str,
+}
+
+/// A map as a document of its own (the printed guide's, HTML and PDF): the
+/// same drawing as [`map_body`] with the shapes written in place.
+pub fn standalone(g: &Geometry, shading: &Shading, m: &Marks, alt: &Alt) -> String {
+    let id = alt.id;
     let mut out = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}"><defs>{}</defs><g stroke="{BORDER}" stroke-width="1.2" stroke-linejoin="round">"#,
-        g.width,
-        g.height,
-        patterns()
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-titre {id}-desc"><title id="{id}-titre">{}</title><desc id="{id}-desc">{}</desc><defs>{}</defs><g stroke="{BORDER}" stroke-width="1.2" stroke-linejoin="round">"#,
+        xml(alt.title),
+        xml(alt.desc),
+        patterns(&format!("{id}-")),
+        w = g.width,
+        h = g.height,
     );
+    let prefix = format!("{id}-");
     for s in &g.shapes {
-        let attrs = format!(r#" fill="{}""#, fill(shading.get(&s.insee).copied()));
+        let attrs = format!(
+            r#" fill="{}""#,
+            fill(&prefix, shading.get(&s.insee).copied())
+        );
         shape(&mut out, s, &attrs);
     }
     out.push_str("</g>");
@@ -238,6 +264,16 @@ pub fn locator(g: &Geometry, insee: &str) -> Option<String> {
     Some(out)
 }
 
+/// A legend's sample of class `c` (`None`: no class recorded) as a
+/// document of its own, for the PDF.
+pub fn swatch(c: Option<ClasseZonage>) -> String {
+    let defs = c.map(|_| patterns("")).unwrap_or_default();
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 16"><defs>{defs}</defs><rect x="0.5" y="0.5" width="23" height="15" fill="{}" stroke="{BORDER}"/></svg>"#,
+        fill("", c)
+    )
+}
+
 /// The entries of a map's legend: the classes it shows, in the order of
 /// `ClasseZonage::ALL`, each with its fill.
 #[derive(Debug, serde::Serialize)]
@@ -255,7 +291,7 @@ pub fn legend(shading: &Shading) -> Vec<Legend> {
             let n = shading.values().filter(|v| *v == c).count();
             (n > 0).then(|| Legend {
                 classe: *c,
-                fill: fill(Some(*c)),
+                fill: fill("", Some(*c)),
                 communes: n,
             })
         })
@@ -268,7 +304,7 @@ mod tests {
 
     #[test]
     fn every_class_has_its_own_pattern() {
-        let p = patterns();
+        let p = patterns("");
         for c in ClasseZonage::ALL {
             assert!(p.contains(&format!(r#"id="m-{}""#, c.key())), "{c:?}");
         }

@@ -137,7 +137,18 @@ pub fn data(guide: &Guide, site: &Site, urls: &Urls) -> Json {
             });
         }
     }
-    typography(&mut data, &["typst", "aides", "fiches"]);
+    // Maps are SVG documents, not text.
+    typography(
+        &mut data,
+        &[
+            "typst",
+            "aides",
+            "fiches",
+            "svg",
+            "pastille",
+            "pastille_vide",
+        ],
+    );
     data
 }
 

@@ -452,6 +452,7 @@ fn guide_outline(guide: &crate::guide::Guide) -> tera::Value {
                 ("ancre", Tv::from(p.ancre.as_str())),
                 ("titre", Tv::from(p.titre.as_str())),
                 ("page", Tv::from_serializable(&p.page)),
+                ("cartes", Tv::from_serializable(&p.cartes)),
                 ("lignes", Tv::from_serializable(&p.lignes)),
                 ("fiches", slim(&p.fiches)),
                 ("groupes", Tv::from(groupes)),
