@@ -45,6 +45,16 @@ pub fn resolve(
             )),
         };
     }
+    if target == "carte" {
+        return if crate::plan::has_map(site) {
+            Ok(Resolved {
+                url: urls.to(crate::plan::CARTE_PATH),
+                page: None,
+            })
+        } else {
+            Err("pas de carte : aucune commune de communes.csv n'a de coordonnées".into())
+        };
+    }
     let (dir, id) = match target.split_once('/') {
         Some((d, i)) => (d, Some(i)),
         None => (target, None),
@@ -70,7 +80,7 @@ pub fn resolve(
     let Some(kind) = Kind::from_dir(dir) else {
         let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.dir()).collect();
         return Err(format!(
-            "cibles admises : @/pages/<chemin>.md, @/communes/<insee>, @/<{}>[/<id>]",
+            "cibles admises : @/pages/<chemin>.md, @/communes/<insee>, @/carte, @/<{}>[/<id>]",
             kinds.join("|")
         ));
     };
