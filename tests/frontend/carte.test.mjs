@@ -20,7 +20,7 @@ infirmier,77288,intermediaire,2025-01-01,,Arrêté d'essai infirmiers,
 infirmier,77186,sur_dotee,2025-01-01,,Arrêté d'essai infirmiers,
 `;
 
-const PAGES = ['carte/', 'communes/nemours/', 'stages/msp-universitaire-nemours/', 'communes/'];
+const PAGES = ['carte/', 'communes/nemours/', 'stages/msp-universitaire-nemours/', 'communes/', 'guide/'];
 
 let site, server, browser, base;
 
@@ -97,7 +97,7 @@ test('each map draws every commune with its class and offers its table', async (
 
 test('the map and a commune page are valid HTML and SVG', () => {
   const jar = join(repo, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
-  const files = ['carte/index.html', 'communes/nemours/index.html'].map((f) => join(site, f));
+  const files = ['carte/index.html', 'communes/nemours/index.html', 'guide/index.html'].map((f) => join(site, f));
   let output = '';
   try {
     execFileSync('java', ['-jar', jar, '--errors-only', '--format', 'gnu', ...files], { encoding: 'utf8', stdio: 'pipe' });
