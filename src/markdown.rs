@@ -124,8 +124,28 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
     }
     set_heading_ids(&mut events, settings, &mut out);
     let events = link_contacts(events);
-    html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    html::push_html(
+        &mut out.html,
+        events.into_iter().flat_map(|(e, _)| wrap_table(e)),
+    );
     out
+}
+
+/// A table inside a wrapper that scrolls sideways on a narrow screen, so
+/// that cells never split their words; the wrapper takes the keyboard focus
+/// (a region that scrolls must be reachable without a mouse).
+fn wrap_table(e: Event) -> impl Iterator<Item = Event> {
+    let (before, after) = match &e {
+        Event::Start(Tag::Table(_)) => (
+            Some(Event::Html(CowStr::Borrowed(
+                r#"<div class="tableau" tabindex="0" role="group">"#,
+            ))),
+            None,
+        ),
+        Event::End(TagEnd::Table) => (None, Some(Event::Html(CowStr::Borrowed("</div>\n")))),
+        _ => (None, None),
+    };
+    before.into_iter().chain(std::iter::once(e)).chain(after)
 }
 
 /// Renders trusted Markdown that has no internal links (the territory
@@ -480,6 +500,14 @@ mod tests {
         );
         assert!(
             r.html.contains(r#"<h2 id="zone-d-intervention-1">"#),
+            "{}",
+            r.html
+        );
+        // In a wrapper that scrolls, reachable by keyboard.
+        assert!(
+            r.html
+                .contains(r#"<div class="tableau" tabindex="0" role="group"><table>"#)
+                && r.html.contains("</table>\n</div>"),
             "{}",
             r.html
         );

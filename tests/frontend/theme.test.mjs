@@ -86,6 +86,38 @@ test('screenshots at 375 px and 1280 px', async () => {
   await page.close();
 });
 
+test('at 375 px no word is split over two lines', async () => {
+  const cpam = readdirSync(join(site, 'aides'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name.startsWith('cpam-')).map((d) => `aides/${d.name}/`).sort().slice(0, 3);
+  assert.equal(cpam.length, 3);
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 375, height: 900 });
+  const split = [];
+  for (const path of ['zonage/', 'aides/', 'guide/', ...cpam]) {
+    await page.goto(`${base}${path}`);
+    // Every word of the main text: a word laid out on two lines has two
+    // boxes on different lines. Addresses (URLs, e-mails) may break.
+    const words = await page.evaluate(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.querySelector('main') ?? document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.textContent.matchAll(/[^\s\u00a0\u202f\-\u2010]+/g)) {
+          if (/[/@.]\S/.test(m[0]) || m[0].length < 4) continue;
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (tops.size > 1) out.push(m[0]);
+        }
+      }
+      return out;
+    });
+    if (words.length) split.push(`${path}: ${words.slice(0, 8).join(', ')}`);
+  }
+  await page.close();
+  assert.deepEqual(split, []);
+});
+
 test('pages are readable without JavaScript', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
