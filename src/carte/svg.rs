@@ -184,14 +184,6 @@ pub fn map_body(g: &Geometry, shading: &Shading, m: &Marks) -> String {
     out
 }
 
-/// Text escaped for XML.
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The text alternative of a map as a document of its own.
 pub struct Alt<'a> {
     /// Prefix of its ids, unique in the page that shows it.
@@ -206,8 +198,8 @@ pub fn standalone(g: &Geometry, shading: &Shading, m: &Marks, alt: &Alt) -> Stri
     let id = alt.id;
     let mut out = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-titre {id}-desc"><title id="{id}-titre">{}</title><desc id="{id}-desc">{}</desc><defs>{}</defs><g stroke="{BORDER}" stroke-width="1.2" stroke-linejoin="round">"#,
-        xml(alt.title),
-        xml(alt.desc),
+        crate::render::format::xml_escape(alt.title),
+        crate::render::format::xml_escape(alt.desc),
         patterns(&format!("{id}-")),
         w = g.width,
         h = g.height,

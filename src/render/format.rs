@@ -278,3 +278,11 @@ mod tests {
         assert_eq!(tel_href("01 64 14 77 77"), "tel:+33164147777");
     }
 }
+
+/// Text escaped for XML (the sitemap, the maps' titles).
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

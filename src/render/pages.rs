@@ -595,15 +595,11 @@ pub fn sitemap(input: &RenderInput) -> String {
         .collect();
     urls.sort();
     for u in urls {
-        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&u)));
+        out.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            super::format::xml_escape(&u)
+        ));
     }
     out.push_str("</urlset>\n");
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
