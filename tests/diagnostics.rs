@@ -319,7 +319,7 @@ fn ten_errors_in_several_files_are_all_printed_and_nothing_is_written() {
     let out = root.join("public");
     let bin = env!("CARGO_BIN_EXE_vitrine");
     let ok = Command::new(bin)
-        .args(["build", "--today", "2026-11-24", "--root"])
+        .args(["build", "--today", "2026-12-04", "--root"])
         .arg(root)
         .arg("--output")
         .arg(&out)
@@ -367,7 +367,7 @@ fn ten_errors_in_several_files_are_all_printed_and_nothing_is_written() {
     .unwrap();
 
     let failed = Command::new(bin)
-        .args(["build", "--today", "2026-11-24", "--root"])
+        .args(["build", "--today", "2026-12-04", "--root"])
         .arg(root)
         .arg("--output")
         .arg(&out)

@@ -12,7 +12,7 @@ use common::*;
 fn vitrine(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vitrine"))
         .args(args)
-        .args(["--today", "2026-11-24"])
+        .args(["--today", "2026-12-04"])
         .output()
         .unwrap()
 }

@@ -16,7 +16,7 @@ fn indexed(
     let loaded = vitrine::load::load(root, &mut diags);
     let opts = vitrine::validate::Options {
         drafts: false,
-        today: jiff::civil::date(2026, 11, 24),
+        today: jiff::civil::date(2026, 12, 4),
         base_url: base_url.map(str::to_string),
     };
     let v = vitrine::validate::validate(&loaded, &opts, &mut diags).unwrap();

@@ -46,7 +46,7 @@ impl Served {
             .arg("serve")
             .arg("--root")
             .arg(root)
-            .args(["--today", "2026-11-24"])
+            .args(["--today", "2026-12-04"])
             .args(if extra.contains(&"--port") {
                 &[][..]
             } else {

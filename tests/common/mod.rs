@@ -39,7 +39,7 @@ pub fn shipped_site() -> tempfile::TempDir {
 pub fn options(root: &Path) -> vitrine::Options {
     vitrine::Options {
         root: root.to_path_buf(),
-        today: Some(jiff::civil::date(2026, 11, 24)),
+        today: Some(jiff::civil::date(2026, 12, 4)),
         ..Default::default()
     }
 }

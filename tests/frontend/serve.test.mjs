@@ -34,7 +34,7 @@ function fixtureCopy() {
 
 /** Starts `vitrine serve` on a free port; resolves once it prints its URL. */
 function serve(root) {
-  const child = spawn(vitrineBin(), ['serve', '--root', root, '--port', '0', '--today', '2026-11-24'],
+  const child = spawn(vitrineBin(), ['serve', '--root', root, '--port', '0', '--today', '2026-12-04'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });

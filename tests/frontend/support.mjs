@@ -20,7 +20,7 @@ export function vitrineBin() {
 /** Builds the site at `root` into a fresh directory; returns its path. */
 export function buildSite(root, baseUrl) {
   const out = mkdtempSync(join(tmpdir(), 'vitrine-front-'));
-  const args = ['build', '--root', root, '--output', join(out, 'site'), '--today', '2026-11-24'];
+  const args = ['build', '--root', root, '--output', join(out, 'site'), '--today', '2026-12-04'];
   if (baseUrl) args.push('--base-url', baseUrl);
   execFileSync(vitrineBin(), args, { stdio: ['ignore', 'ignore', 'inherit'] });
   return join(out, 'site');
