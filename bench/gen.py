@@ -547,7 +547,7 @@ def vitrine_record(kind: str, rid: str, rec: dict, insee: str, name: str) -> str
         ("statut", "publie"),
         ("mis_a_jour_le", VITRINE_DATE),
         ("sources", [[("titre", f"Fiche {rid} (données de synthèse du banc d'essai)"),
-                      ("url", link), ("date", VITRINE_DATE)]]),
+                      ("url", link), ("consulte_le", VITRINE_DATE)]]),
     ]
     if kind == "aids":
         org, _type, niveau = VITRINE_ORGS[rec["funder"]]
@@ -629,7 +629,7 @@ def vitrine_org_yaml(label: str, org_type: str) -> str:
         ("mis_a_jour_le", VITRINE_DATE),
         ("sources", [[("titre", f"{label} (données de synthèse du banc d'essai)"),
                       ("url", "https://www.exemple.fr/organisations"),
-                      ("date", VITRINE_DATE)]]),
+                      ("consulte_le", VITRINE_DATE)]]),
     ])
 
 

@@ -30,6 +30,7 @@ mod search_output;
 pub mod serve;
 pub mod theme;
 pub mod timings;
+pub mod typo;
 pub mod url;
 pub mod validate;
 pub mod write;

@@ -123,11 +123,46 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
         }
     }
     set_heading_ids(&mut events, settings, &mut out);
-    let events = link_contacts(events);
+    let events = link_contacts(typography(events));
     html::push_html(
         &mut out.html,
         events.into_iter().flat_map(|(e, _)| wrap_table(e)),
     );
+    out
+}
+
+/// French typography on the text (never in code): adjacent texts are joined
+/// first, so that ` :` is seen where the parser split the line (at `'`
+/// or `[`, say).
+fn typography<'a>(events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut out: Vec<(Event, Range<usize>)> = Vec::with_capacity(events.len());
+    let mut code = 0usize;
+    for (event, range) in events {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            _ => {}
+        }
+        if let (Event::Text(t), 0, Some((Event::Text(prev), prev_range))) =
+            (&event, code, out.last_mut())
+        {
+            *prev = CowStr::from(format!("{prev}{t}"));
+            prev_range.end = range.end;
+            continue;
+        }
+        out.push((event, range));
+    }
+    let mut code = 0usize;
+    for (event, _) in out.iter_mut() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Text(t) if code == 0 && t.contains([' ', '\'']) => {
+                *t = CowStr::from(crate::typo::typo(t));
+            }
+            _ => {}
+        }
+    }
     out
 }
 

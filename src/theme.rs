@@ -132,6 +132,8 @@ pub fn load(
             }
         }
     }
+    // Interface text follows the same French typography as the content.
+    crate::typo::json(&mut strings, &[]);
     out.strings = strings;
     out
 }

@@ -31,7 +31,7 @@ fn the_fixture_builds_with_every_link_resolving_under_a_subpath() {
     let nemours = String::from_utf8_lossy(&built.output["communes/nemours/index.html"]);
     assert!(nemours.contains("/guide/stages/msp-nemours/"), "{nemours}");
     assert!(
-        nemours.contains("Zone d&#39;intervention prioritaire"),
+        nemours.contains("Zone d’intervention prioritaire"),
         "{nemours}"
     );
     let zonage_section = nemours.find("id=\"zonage\"").unwrap();
@@ -446,9 +446,9 @@ fn amounts_say_ceiling_range_rate_and_zonage_as_they_are() {
     let page = |p: &str| text_of(&String::from_utf8_lossy(&built.output[p]));
     let aides = page("aides/index.html");
     // A ceiling alone, a rate with its ceiling, amounts by zonage class.
-    assert!(aides.contains("jusqu'à 10\u{202F}000\u{A0}€"), "{aides}");
+    assert!(aides.contains("jusqu’à 10\u{202F}000\u{A0}€"), "{aides}");
     assert!(
-        aides.contains("30\u{A0}% des acquisitions et travaux, jusqu'à 250\u{202F}000\u{A0}€"),
+        aides.contains("30\u{A0}% des acquisitions et travaux, jusqu’à 250\u{202F}000\u{A0}€"),
         "{aides}"
     );
     assert!(

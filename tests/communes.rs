@@ -81,9 +81,9 @@ fn every_commune_has_a_page_and_the_zonage_shows_where_it_applies() {
     // The printable guide has the map and the communes by class.
     let guide = page(&built, "guide/index.html");
     let map = &guide[guide.find("class=\"guide-carte\"").unwrap()..];
-    assert!(map.contains("role=\"img\"") && map.contains("Zonage : Médecins généralistes"));
+    assert!(map.contains("role=\"img\"") && map.contains("Zonage\u{a0}: Médecins généralistes"));
     assert!(map.contains("fill=\"url(#page-zonage-carte-medecin-generaliste-m-zip)\""));
-    assert!(map.contains("(ZIP)</strong> : Nemours."));
+    assert!(map.contains("(ZIP)</strong>&nbsp;: Nemours."));
     // Light enough for a weak network.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut gz, carte.as_bytes()).unwrap();

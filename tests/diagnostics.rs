@@ -352,7 +352,7 @@ fn ten_errors_in_several_files_are_all_printed_and_nothing_is_written() {
     write(
         root,
         "content/organisations/sans-nom.yaml",
-        "type: cpam\nstatut: publie\nmis_a_jour_le: 2026-11-01\nsources:\n  - titre: x\n    date: 2026-11-01\n",
+        "type: cpam\nstatut: publie\nmis_a_jour_le: 2026-11-01\nsources:\n  - titre: x\n    consulte_le: 2026-11-01\n",
     );
     write(
         root,

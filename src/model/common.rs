@@ -39,8 +39,16 @@ pub struct Source {
     /// Document non publié en ligne (délibération, bilan imprimé…) qui fonde la fiche.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
-    /// Date à laquelle la source a été consultée ou publiée (AAAA-MM-JJ).
-    pub date: Date,
+    /// Date de publication que donne la source (AAAA-MM-JJ) : celle d'une
+    /// délibération, d'un communiqué, d'un article. `publie_le` ou
+    /// `consulte_le` est obligatoire ; les deux peuvent figurer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publie_le: Option<Date>,
+    /// Date à laquelle la source a été consultée pour vérifier la fiche
+    /// (AAAA-MM-JJ), pour une page en ligne qui ne donne pas de date ou qui
+    /// change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consulte_le: Option<Date>,
 }
 
 /// Champs communs à toutes les fiches.

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, Options as MdOptions, Parser, Tag, TagEnd};
 
-use super::typo::typo;
+use crate::typo::typo;
 
 /// Where a link of the Markdown goes in the PDF.
 pub enum Link {

@@ -18,7 +18,6 @@
 mod assemble;
 pub mod markup;
 mod merge;
-pub mod typo;
 mod world;
 
 use rayon::prelude::*;
@@ -52,7 +51,7 @@ pub fn render(
     }
     let data = data(guide, site, urls);
     let mut strings = theme.strings.clone();
-    typography(&mut strings, &[]);
+    crate::typo::json(&mut strings, &[]);
     let strings = serde_json::to_vec(&strings).unwrap_or_default();
     assemble::typeset(data, &theme.typst, strings, edition, &guide.titre)
 }
@@ -133,12 +132,12 @@ pub fn data(guide: &Guide, site: &Site, urls: &Urls) -> Json {
             }
             records.into_par_iter().for_each(|record| {
                 with_markup(record, &resolve);
-                typography(record, &["typst"]);
+                crate::typo::json(record, &["typst"]);
             });
         }
     }
     // Maps are SVG documents, not text.
-    typography(
+    crate::typo::json(
         &mut data,
         &[
             "typst",
@@ -185,22 +184,5 @@ fn strip(view: &mut Json) {
     if let Some(o) = view.as_object_mut() {
         o.remove("html");
         o.remove("markdown");
-    }
-}
-
-/// French typography on every text of the data but under the keys `skip`
-/// (markup, typeset already; records, done on their own).
-fn typography(v: &mut Json, skip: &[&str]) {
-    match v {
-        Json::String(s) => *s = typo::typo(s),
-        Json::Array(a) => a.iter_mut().for_each(|v| typography(v, skip)),
-        Json::Object(o) => {
-            for (k, v) in o.iter_mut() {
-                if !skip.contains(&k.as_str()) {
-                    typography(v, skip);
-                }
-            }
-        }
-        _ => {}
     }
 }

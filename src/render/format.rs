@@ -177,6 +177,14 @@ pub fn tel_href(phone: &str) -> String {
     }
 }
 
+/// Text escaped for XML (the sitemap, the maps' titles).
+pub fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,12 +285,4 @@ mod tests {
         assert_eq!(datetime(dt), "12\u{A0}mai 2026 à 18\u{A0}h\u{A0}30");
         assert_eq!(tel_href("01 64 14 77 77"), "tel:+33164147777");
     }
-}
-
-/// Text escaped for XML (the sitemap, the maps' titles).
-pub fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

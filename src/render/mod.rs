@@ -189,7 +189,7 @@ fn global(input: &RenderInput) -> Json {
     } else {
         format!("{} · {}", c.titre, c.departement.nom)
     };
-    json!({
+    let mut global = json!({
         "titre": c.titre,
         "titre_onglet": titre_onglet,
         "plan_du_site_url": urls.to(crate::plan::PLAN_DU_SITE_PATH),
@@ -214,7 +214,9 @@ fn global(input: &RenderInput) -> Json {
         "assets": assets,
         "edition_fr": format::date(input.edition),
         "edition": input.edition.to_string(),
-    })
+    });
+    crate::typo::json(&mut global, crate::typo::NOT_TEXT);
+    global
 }
 
 /// A short, stable fingerprint of an asset for cache busting.

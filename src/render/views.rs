@@ -121,7 +121,7 @@ impl Ctx<'_> {
             Some(r) => {
                 let mut o = json!({
                     "id": id,
-                    "titre": r.body.title(),
+                    "titre": crate::typo::typo(r.body.title()),
                     "url": self.urls.record(kind, id),
                     "statut": r.body.meta().statut,
                 });
@@ -190,7 +190,15 @@ impl Ctx<'_> {
         let sources: Vec<Json> = meta
             .sources
             .iter()
-            .map(|s| json!({ "titre": s.titre, "url": s.url, "document": s.document, "date_fr": format::date(s.date) }))
+            .map(|s| {
+                json!({
+                    "titre": s.titre,
+                    "url": s.url,
+                    "document": s.document,
+                    "publie_le_fr": s.publie_le.map(format::date),
+                    "consulte_le_fr": s.consulte_le.map(format::date),
+                })
+            })
             .collect();
         v.insert("sources".into(), Json::Array(sources));
         match &r.body {
@@ -317,6 +325,8 @@ impl Ctx<'_> {
                 v.insert("aides_financees".into(), self.links(Kind::Aide, funded));
             }
         }
-        Json::Object(v)
+        let mut v = Json::Object(v);
+        crate::typo::json(&mut v, crate::typo::NOT_TEXT);
+        v
     }
 }

@@ -155,10 +155,16 @@ pub fn validate_cached(
             continue;
         };
         match serde_json::from_value::<PageMeta>(json) {
-            Ok(meta) => pages.push(Page {
+            Ok(mut meta) => pages.push(Page {
                 path: raw.path.clone(),
                 file: raw.file.rel.clone(),
-                meta,
+                meta: {
+                    // Titles show in menus, lists, tabs and the guide: set
+                    // in French typography once, here.
+                    meta.titre = crate::typo::typo(&meta.titre);
+                    meta.description = meta.description.as_deref().map(crate::typo::typo);
+                    meta
+                },
                 markdown: raw.body.clone(),
                 html: String::new(),
                 toc: Vec::new(),

@@ -243,7 +243,7 @@ fn check_meta(at: &mut At, opts: &Options, freshness_months: u32) {
         at.error(
             "sources",
             "aucune source",
-            "citez au moins une source : titre, url ou document, date",
+            "citez au moins une source : titre, url ou document, publie_le ou consulte_le",
         );
     }
     for (i, s) in meta.sources.iter().enumerate() {
@@ -255,12 +255,21 @@ fn check_meta(at: &mut At, opts: &Options, freshness_months: u32) {
                 "ajoutez `url: https://…` ou `document: …` (délibération, bilan…)",
             );
         }
-        if s.date > opts.today {
-            at.warning(
-                &format!("sources.{i}.date"),
-                "date de source dans le futur",
-                "vérifiez la date (AAAA-MM-JJ)",
+        if s.publie_le.is_none() && s.consulte_le.is_none() {
+            at.error(
+                &format!("sources.{i}"),
+                "source sans date",
+                "ajoutez `publie_le: AAAA-MM-JJ` (date que donne la source) ou `consulte_le: AAAA-MM-JJ` (date où vous l'avez consultée)",
             );
+        }
+        for (field, date) in [("publie_le", s.publie_le), ("consulte_le", s.consulte_le)] {
+            if date.is_some_and(|d| d > opts.today) {
+                at.warning(
+                    &format!("sources.{i}.{field}"),
+                    "date de source dans le futur",
+                    "vérifiez la date (AAAA-MM-JJ)",
+                );
+            }
         }
     }
     if meta.mis_a_jour_le > opts.today {

@@ -542,7 +542,7 @@ mod tests {
         (v, diags.into_vec())
     }
 
-    const ORG: &str = "nom: CPAM de Seine-et-Marne\ntype: cpam\nstatut: publie\nmis_a_jour_le: 2026-11-24\nsources:\n  - titre: ameli\n    url: https://www.ameli.fr\n    date: 2026-11-24\n";
+    const ORG: &str = "nom: CPAM de Seine-et-Marne\ntype: cpam\nstatut: publie\nmis_a_jour_le: 2026-11-24\nsources:\n  - titre: ameli\n    url: https://www.ameli.fr\n    consulte_le: 2026-11-24\n";
 
     #[test]
     fn a_valid_record_passes_and_deserializes() {
@@ -557,7 +557,7 @@ mod tests {
         let text = ORG
             .replace("type: cpam", "type: caisse")
             .replace("nom:", "nomm:")
-            .replace("date: 2026-11-24", "date: 24/11/2026");
+            .replace("consulte_le: 2026-11-24", "consulte_le: 24/11/2026");
         let (v, d) = run(Kind::Organisation, &text);
         assert!(v.is_none());
         let msgs: Vec<String> = d
@@ -589,7 +589,7 @@ mod tests {
         );
         assert!(
             msgs.iter()
-                .any(|m| m.starts_with("sources[0].date|date `24/11/2026` invalide")),
+                .any(|m| m.starts_with("sources[0].consulte_le|date `24/11/2026` invalide")),
             "{msgs:#?}"
         );
         let unknown = d.iter().find(|d| d.message.contains("inconnu")).unwrap();
@@ -610,7 +610,7 @@ mod tests {
     #[test]
     fn a_scalar_where_a_list_is_expected_is_explained() {
         let text = ORG.replace(
-            "sources:\n  - titre: ameli\n    url: https://www.ameli.fr\n    date: 2026-11-24\n",
+            "sources:\n  - titre: ameli\n    url: https://www.ameli.fr\n    consulte_le: 2026-11-24\n",
             "sources: ameli\n",
         );
         let (_, d) = run(Kind::Organisation, &text);
