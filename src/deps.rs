@@ -189,6 +189,7 @@ impl Fingerprints {
             | Target::Sitemap
             | Target::Robots
             | Target::ThemeAsset(_)
+            | Target::ProposerLogement
             | Target::Search => {}
             // Read from disk at render time, never reused; the PDF is not a
             // page.

@@ -40,6 +40,14 @@ pub struct Guide {
     /// Whether this build writes the PDF (vitrine built with the `pdf`
     /// feature): the HTML guide links to it only then.
     pub pdf: bool,
+    /// The site's address as printed (`guide.exemple.fr/sous-chemin`), its
+    /// URL and a QR code to it (an SVG document, empty if the URL cannot be
+    /// encoded): a reader of the paper guide finds the living one.
+    pub site_adresse: String,
+    pub site_url: String,
+    pub qr: String,
+    /// Where owners and managers propose housing, absolute.
+    pub proposer_logement_url: String,
     /// The parts, in reading order.
     pub parties: Vec<Partie>,
     /// Site URL → anchor inside the guide of every page and record the
@@ -331,8 +339,33 @@ pub fn build_cached(
         licence: json!(site.config.licence_donnees),
         fichier_pdf: config.fichier_pdf_or_default(&site.config.departement.nom),
         pdf: with_pdf,
+        site_adresse: printed_address(&ctx.urls.absolute("")),
+        site_url: ctx.urls.absolute(""),
+        qr: qr_svg(&ctx.urls.absolute("")),
+        proposer_logement_url: ctx.urls.absolute(crate::plan::PROPOSER_LOGEMENT_PATH),
         parties,
         targets,
+    }
+}
+
+/// An address as a reader types it: no scheme, no trailing slash.
+fn printed_address(url: &str) -> String {
+    let bare = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    bare.trim_end_matches('/').to_string()
+}
+
+/// A QR code to `url`, as an SVG document; empty if it cannot be encoded.
+fn qr_svg(url: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(240, 240)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
     }
 }
 

@@ -36,6 +36,9 @@ pub enum Target {
     Commune(String),
     /// The map of the territory: zonage by profession, sites and housing.
     Carte,
+    /// How to propose housing for interns: what the Département records,
+    /// from the housing model, and where to send it.
+    ProposerLogement,
     /// Index in `site.pages`.
     Page(usize),
     /// The one-page printable guide.
@@ -68,6 +71,9 @@ pub const PLAN_DU_SITE_PATH: &str = "plan-du-site/";
 
 /// The map of the territory.
 pub const CARTE_PATH: &str = "carte/";
+
+/// The page for owners and managers of housing.
+pub const PROPOSER_LOGEMENT_PATH: &str = "proposer-un-logement/";
 
 /// The search page.
 pub const RECHERCHE_PATH: &str = "recherche/";
@@ -162,6 +168,11 @@ pub fn plan(
     if has_map(site) {
         page(CARTE_PATH.to_string(), Target::Carte, &mut items);
     }
+    page(
+        PROPOSER_LOGEMENT_PATH.to_string(),
+        Target::ProposerLogement,
+        &mut items,
+    );
     for insee in communes {
         if let Some(c) = site.communes.get(&insee) {
             page(url::commune_path(c), Target::Commune(insee), &mut items);

@@ -145,6 +145,57 @@ fn plural(t: &str) -> String {
     }
 }
 
+/// One field of a record kind, as a page for the public describes it.
+pub struct Field {
+    pub name: String,
+    pub description: String,
+    pub required: bool,
+    /// The values admitted, for a field with a fixed list.
+    pub values: Vec<String>,
+}
+
+/// Fields every record carries for its review (status, date, sources): the
+/// editors fill them, not the people who send the information.
+const REVIEW_FIELDS: &[&str] = &[
+    "statut",
+    "mis_a_jour_le",
+    "verifie_par",
+    "sources",
+    "avertissement",
+];
+
+/// The top-level fields of `kind` but its review fields, from the model
+/// itself: a page that asks the public for them cannot drift from what the
+/// validator accepts.
+pub fn fields(kind: Kind) -> Vec<Field> {
+    let schema = kind.schema();
+    let root = schema.as_value();
+    let required: Vec<&str> = root
+        .get("required")
+        .and_then(Json::as_array)
+        .map(|r| r.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    let Some(props) = root.get("properties").and_then(Json::as_object) else {
+        return Vec::new();
+    };
+    props
+        .iter()
+        .filter(|(name, _)| !REVIEW_FIELDS.contains(&name.as_str()))
+        .map(|(name, prop)| Field {
+            name: name.clone(),
+            description: prop
+                .get("description")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            required: required.contains(&name.as_str()),
+            values: enum_values(root, prop)
+                .or_else(|| prop.get("items").and_then(|i| enum_values(root, i)))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }

@@ -456,8 +456,13 @@ fn amounts_say_ceiling_range_rate_and_zonage_as_they_are() {
         "{aides}"
     );
     // A fixed sum stays a plain sum; its wording is not repeated under it.
+    // A text that gives the headline's figures replaces it: said once.
     let cesp = page("aides/etat-cesp/index.html");
-    assert!(cesp.contains("1\u{202F}200\u{A0}€ par mois"), "{cesp}");
+    assert!(
+        cesp.contains("1\u{202F}200\u{A0}€ bruts par mois"),
+        "{cesp}"
+    );
+    assert!(!cesp.contains("1\u{202F}200\u{A0}€ par mois"), "{cesp}");
     let dentists = String::from_utf8_lossy(
         &built.output["aides/cpam-chirurgiens-dentistes-aide-installation/index.html"],
     );

@@ -33,16 +33,22 @@ pub struct Logement {
     /// Loyer mensuel, en euros.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyer_mensuel_eur: Option<f64>,
+    /// Charges comprises dans le loyer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charges_incluses: Option<bool>,
+    /// Logement meublé.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meuble: Option<bool>,
+    /// Accès à internet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internet: Option<bool>,
+    /// Cuisine ou coin cuisine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cuisine: Option<bool>,
+    /// Espace de travail ou salle commune.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub espace_travail: Option<bool>,
+    /// Place de stationnement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parking: Option<bool>,
     /// Durée minimale de séjour, en mois.

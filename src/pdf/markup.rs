@@ -284,6 +284,12 @@ impl<'o, 'a> Writer<'o, 'a> {
             Tag::Strong => self.open("#strong[", Open::Close("]")),
             Tag::Strikethrough => self.open("#strike[", Open::Close("]")),
             Tag::Link { dest_url, .. } => match (self.opts.link)(&dest_url) {
+                // On paper a link's text leads nowhere: an address of
+                // another site follows in a footnote (`lien`, in the
+                // template's scope).
+                Some(Link::Url(url)) if url.starts_with("http") => {
+                    self.open(&format!("#lien({})[", string(&url)), Open::Close("]"))
+                }
                 Some(Link::Url(url)) => {
                     self.open(&format!("#link({})[", string(&url)), Open::Close("]"))
                 }
@@ -373,7 +379,7 @@ mod tests {
         assert_eq!(convert("- un\n- deux\n"), "#list([un], [deux], )");
         assert_eq!(
             convert("[cesp](@/aides/cesp) [x](https://a.fr/x?y=\"z\")"),
-            "#link(\"#aide-cesp\")[cesp] #link(\"https://a.fr/x?y=\\\"z\\\"\")[x]"
+            "#link(\"#aide-cesp\")[cesp] #lien(\"https://a.fr/x?y=\\\"z\\\"\")[x]"
         );
         let h = convert("## Zone ZIP\n\n## Zone ZIP\n");
         assert!(h.contains("#heading(level: 2, outlined: false, bookmarked: false)[Zone ZIP]<page-zonage-zone-zip>"), "{h}");

@@ -49,7 +49,15 @@ pub fn render(
             format!("gabarit du PDF `typst/{MAIN}` introuvable"),
         ));
     }
-    let data = data(guide, site, urls);
+    let mut data = data(guide, site, urls);
+    // The publisher's logo, when the site's theme supplies `typst/logo.svg`.
+    if let Some(logo) = theme.typst.get("logo.svg") {
+        data["logo"] = json!(String::from_utf8_lossy(&logo.bytes));
+    }
+    // The back cover, last: where to find the living guide.
+    if let Some(Json::Array(parties)) = data.get_mut("parties") {
+        parties.push(json!({ "kind": "dos", "ancre": "dos", "titre": "" }));
+    }
     let mut strings = theme.strings.clone();
     crate::typo::json(&mut strings, &[]);
     let strings = serde_json::to_vec(&strings).unwrap_or_default();
@@ -144,6 +152,7 @@ pub fn data(guide: &Guide, site: &Site, urls: &Urls) -> Json {
             "aides",
             "fiches",
             "svg",
+            "qr",
             "pastille",
             "pastille_vide",
         ],

@@ -126,6 +126,42 @@ pub fn montant_texte(m: &Montant) -> Option<String> {
     }
 }
 
+/// The amount as a detail page says it, each line once: the headline
+/// figure then the editor's text, or the text alone when it already gives
+/// every figure of the headline ("1 200 € bruts par mois" after
+/// "1 200 € par mois" says the same twice).
+pub fn montant_lignes(m: &Montant) -> Vec<String> {
+    let head = montant(m);
+    let texte = montant_texte(m);
+    match (head, texte) {
+        (Some(h), Some(t)) if figures(&h).iter().all(|f| figures(&t).contains(f)) => vec![t],
+        (h, t) => h.into_iter().chain(t).collect(),
+    }
+}
+
+/// The figures of a text, digits only (`10 000` and `10000` alike).
+fn figures(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            cur.push(c);
+        } else if matches!(c, ' ' | '\u{A0}' | '\u{202F}')
+            && !cur.is_empty()
+            && chars.peek().is_some_and(char::is_ascii_digit)
+        {
+            continue;
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 const MONTHS: [&str; 12] = [
     "janvier",
     "février",
@@ -211,6 +247,30 @@ mod tests {
             ..blank()
         };
         assert_eq!(montant(&m).unwrap(), "1\u{202F}200\u{A0}€ par mois");
+    }
+
+    #[test]
+    fn an_amount_is_said_once() {
+        let m = Montant {
+            min: Some(1200.0),
+            max: Some(1200.0),
+            unite: Some(Unite::EurMois),
+            texte: Some("1 200 € bruts par mois".into()),
+            ..blank()
+        };
+        assert_eq!(
+            montant_lignes(&m),
+            vec!["1 200 € bruts par mois".to_string()]
+        );
+        // A text that adds a figure keeps the headline above it.
+        let m = Montant {
+            texte: Some("600 € par interne, 300 € par externe".into()),
+            max: Some(900.0),
+            unite: Some(Unite::Eur),
+            ..blank()
+        };
+        assert_eq!(montant_lignes(&m).len(), 2);
+        assert_eq!(figures("de 3 000 à 10\u{202F}000 €"), vec!["3000", "10000"]);
     }
 
     fn blank() -> Montant {

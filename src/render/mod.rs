@@ -3,6 +3,7 @@
 //! global context once; each page adds only its own data.
 
 mod carte;
+mod census;
 mod commune;
 pub mod format;
 pub mod nearby;
@@ -205,6 +206,7 @@ fn global(input: &RenderInput) -> Json {
         "licence_donnees": c.licence_donnees,
         "accueil": urls.home(),
         "communes_url": urls.to(url::COMMUNES_PATH),
+        "proposer_logement_url": urls.to(crate::plan::PROPOSER_LOGEMENT_PATH),
         "carte_url": input.plan.iter().any(|i| i.target == Target::Carte).then(|| urls.to(crate::plan::CARTE_PATH)),
         "base_path": urls.base_path(),
         "navigation": nav,

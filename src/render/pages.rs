@@ -422,6 +422,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
             super::commune::page(input, &ctx, shared, insee),
         ),
         Target::Carte => ("carte.html", super::carte::page(input, &ctx)),
+        Target::ProposerLogement => ("proposer-logement.html", super::census::page(input)),
         Target::Page(i) => {
             let page = &input.site.pages[*i];
             (

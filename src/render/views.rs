@@ -205,6 +205,10 @@ impl Ctx<'_> {
             Body::Aide(a) => {
                 v.insert("montant_fr".into(), json!(format::montant(&a.montant)));
                 v.insert(
+                    "montant_lignes".into(),
+                    json!(format::montant_lignes(&a.montant)),
+                );
+                v.insert(
                     "montant_texte".into(),
                     json!(format::montant_texte(&a.montant)),
                 );

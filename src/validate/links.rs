@@ -45,6 +45,12 @@ pub fn resolve(
             )),
         };
     }
+    if target == "proposer-un-logement" {
+        return Ok(Resolved {
+            url: urls.to(crate::plan::PROPOSER_LOGEMENT_PATH),
+            page: None,
+        });
+    }
     if target == "carte" {
         return if crate::plan::has_map(site) {
             Ok(Resolved {
@@ -80,7 +86,7 @@ pub fn resolve(
     let Some(kind) = Kind::from_dir(dir) else {
         let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.dir()).collect();
         return Err(format!(
-            "cibles admises : @/pages/<chemin>.md, @/communes/<insee>, @/carte, @/<{}>[/<id>]",
+            "cibles admises : @/pages/<chemin>.md, @/communes/<insee>, @/carte, @/proposer-un-logement, @/<{}>[/<id>]",
             kinds.join("|")
         ));
     };

@@ -48,7 +48,8 @@ test('axe-core reports no violation on each kind of page', async () => {
   const pages = ['', 'aides/', 'aides/profil/interne/', firstRecord('aides'), firstRecord('stages'), firstRecord('organisations'),
     firstRecord('atouts'), firstRecord('evenements'), 'communes/', 'mentions-legales/', 'accessibilite/',
     'donnees-personnelles/', 'credits-licences/', 'zonage/', 'guide/', '404.html',
-    'aides/profession/sage-femme/', 'aides/profession/sage-femme/primo-installation/', 'plan-du-site/', 'recherche/'];
+    'aides/profession/sage-femme/', 'aides/profession/sage-femme/primo-installation/', 'plan-du-site/', 'recherche/',
+    'logements/', 'proposer-un-logement/', 'devenir-maitre-de-stage/'];
   const page = await browser.newPage();
   const problems = [];
   for (const path of pages) {
