@@ -339,22 +339,13 @@ pub fn build_cached(
         licence: json!(site.config.licence_donnees),
         fichier_pdf: config.fichier_pdf_or_default(&site.config.departement.nom),
         pdf: with_pdf,
-        site_adresse: printed_address(&ctx.urls.absolute("")),
+        site_adresse: format::printed_address(&ctx.urls.absolute("")),
         site_url: ctx.urls.absolute(""),
         qr: qr_svg(&ctx.urls.absolute("")),
         proposer_logement_url: ctx.urls.absolute(crate::plan::PROPOSER_LOGEMENT_PATH),
         parties,
         targets,
     }
-}
-
-/// An address as a reader types it: no scheme, no trailing slash.
-fn printed_address(url: &str) -> String {
-    let bare = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .unwrap_or(url);
-    bare.trim_end_matches('/').to_string()
 }
 
 /// A QR code to `url`, as an SVG document; empty if it cannot be encoded.

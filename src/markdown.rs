@@ -123,11 +123,107 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
         }
     }
     set_heading_ids(&mut events, settings, &mut out);
-    let events = link_contacts(typography(events));
+    let events = footnotes(link_contacts(typography(events)));
     html::push_html(
         &mut out.html,
         events.into_iter().flat_map(|(e, _)| wrap_table(e)),
     );
+    out
+}
+
+/// Events with their source ranges, as the passes of [`render`] hand them on.
+type Events<'a> = Vec<(Event<'a>, Range<usize>)>;
+
+/// Footnotes as a reader expects them: numbered calls in the text, the
+/// notes gathered at the end in the order of their calls, each opening with
+/// its number as a link back to its call (pulldown-cmark writes each note
+/// where it is defined, its number alone on a line above its text).
+fn footnotes(events: Events<'_>) -> Events<'_> {
+    if !events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::FootnoteReference(_)))
+    {
+        return events;
+    }
+    let id = |label: &str| -> String {
+        label
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    };
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut notes: Vec<(String, Events)> = Vec::new();
+    let mut order: Vec<String> = Vec::new();
+    let mut current: Option<(String, Events, usize)> = None;
+    for (event, range) in events {
+        if let Some((_, body, depth)) = current.as_mut() {
+            match &event {
+                Event::Start(Tag::FootnoteDefinition(_)) => *depth += 1,
+                Event::End(TagEnd::FootnoteDefinition) if *depth == 0 => {
+                    if let Some((label, body, _)) = current.take() {
+                        notes.push((label, body));
+                    }
+                    continue;
+                }
+                Event::End(TagEnd::FootnoteDefinition) => *depth -= 1,
+                _ => {}
+            }
+            body.push((event, range));
+            continue;
+        }
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                current = Some((label.to_string(), Vec::new(), 0));
+            }
+            Event::FootnoteReference(label) => {
+                let first = !order.iter().any(|l| l == label.as_ref());
+                if first {
+                    order.push(label.to_string());
+                }
+                let n = order.iter().position(|l| l == label.as_ref()).unwrap_or(0) + 1;
+                let key = id(&label);
+                let anchor = if first {
+                    format!(" id=\"appel-{key}\"")
+                } else {
+                    String::new()
+                };
+                out.push((
+                    Event::InlineHtml(CowStr::from(format!(
+                        "<sup class=\"appel-note\"><a href=\"#note-{key}\"{anchor}>{n}</a></sup>"
+                    ))),
+                    range,
+                ));
+            }
+            e => out.push((e, range)),
+        }
+    }
+    // Notes in the order of their calls; a note never called comes last.
+    notes.sort_by_key(|(label, _)| order.iter().position(|l| l == label).unwrap_or(usize::MAX));
+    let end = out.last().map(|(_, r)| r.end..r.end).unwrap_or(0..0);
+    out.push((
+        Event::Html(CowStr::from("<div class=\"notes\"><ol>\n")),
+        end.clone(),
+    ));
+    for (label, body) in notes {
+        let key = id(&label);
+        let opening = match order.iter().position(|l| *l == label) {
+            Some(i) => format!(
+                "<li id=\"note-{key}\"><a class=\"note-numero\" href=\"#appel-{key}\">{}</a>",
+                i + 1
+            ),
+            None => format!("<li id=\"note-{key}\">"),
+        };
+        out.push((Event::Html(CowStr::from(opening)), end.clone()));
+        out.extend(body);
+        out.push((Event::Html(CowStr::from("</li>\n")), end.clone()));
+    }
+    out.push((Event::Html(CowStr::from("</ol></div>\n")), end));
     out
 }
 
@@ -551,7 +647,19 @@ mod tests {
             "{}",
             r.html
         );
-        assert!(r.html.contains("footnote"), "{}", r.html);
+        // The call links to its note at the end, whose number links back.
+        let call = r
+            .html
+            .find("<sup class=\"appel-note\"><a href=\"#note-1\" id=\"appel-1\">1</a></sup>");
+        let note = r.html.find(
+            "<li id=\"note-1\"><a class=\"note-numero\" href=\"#appel-1\">1</a>\n<p>Source.</p>",
+        );
+        assert!(
+            call.is_some() && note.is_some() && call < note,
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("footnote-definition"), "{}", r.html);
     }
 
     #[test]

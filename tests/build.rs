@@ -291,7 +291,6 @@ fn shipped_record_pages_show_what_a_reader_needs() {
             "Montant",
             "Pour qui",
             "Financeur",
-            "Statut",
             "Sources",
             "Mis à jour le",
         ] {
@@ -299,7 +298,27 @@ fn shipped_record_pages_show_what_a_reader_needs() {
         }
         let sources = &html[html.find("id=\"sources-titre\"").expect("sources section")..];
         assert!(sources.contains("<li>"), "{path} shows no source");
+        let main = text_of(&html[html.find("<main").unwrap()..]);
+        if html.contains("bandeau-clos") {
+            // A closed aid says so once, in its banner; its amount subdued;
+            // no procedure offered.
+            assert_eq!(main.matches("clos").count(), 1, "{path}: {main}");
+            assert!(html.contains("<dd class=\"attenue\">"), "{path}");
+            assert!(!html.contains("Votre démarche"), "{path}");
+        } else if !html.contains("bandeau-suspendu") {
+            assert!(text.contains("Statut"), "{path} lacks « Statut »");
+            // How to apply comes before the details, near the top.
+            if let Some(at) = html.find("Votre démarche") {
+                assert!(at < html.find("id=\"en-bref\"").unwrap(), "{path}");
+            }
+        }
     }
+    let cesp = &aid_pages
+        .iter()
+        .find(|(p, _)| p.contains("etat-cesp"))
+        .unwrap()
+        .1;
+    assert!(cesp.contains("Votre démarche"));
     // Every record page says when it was last checked.
     for kind in [
         "logements",

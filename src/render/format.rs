@@ -213,6 +213,16 @@ pub fn tel_href(phone: &str) -> String {
     }
 }
 
+/// An address as a reader types it: no scheme, no trailing slash
+/// (`www.ameli.fr`, `guide.exemple.fr/sous-chemin`).
+pub fn printed_address(url: &str) -> String {
+    let bare = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    bare.trim_end_matches('/').to_string()
+}
+
 /// Text escaped for XML (the sitemap, the maps' titles).
 pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")

@@ -130,6 +130,7 @@ impl Ctx<'_> {
                     o["telephone"] = json!(org.telephone);
                     o["email"] = json!(org.email);
                     o["site"] = json!(org.site);
+                    o["site_affiche"] = json!(org.site.as_deref().map(format::printed_address));
                 }
                 o
             }
