@@ -424,3 +424,77 @@ fn broken_navigation_link() {
     let d = the_error(site.path(), file, 20, 11, "navigation[1].lien");
     assert_eq!(d.message, "lien de navigation cassé `@/pages/zonnage.md`");
 }
+
+/// The header of a PNG of `w` × `h` pixels (all an image reader needs for
+/// its size), padded to `len` bytes.
+fn png(w: u32, h: u32, len: usize) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    b.extend(w.to_be_bytes());
+    b.extend(h.to_be_bytes());
+    b.extend([8, 6, 0, 0, 0]);
+    b.resize(len.max(b.len()), 0);
+    b
+}
+
+#[test]
+fn an_image_needs_its_licence_its_true_size_and_a_light_file() {
+    let site = mini_site();
+    let root = site.path();
+    let foret = "content/atouts/foret.yaml";
+    replace(
+        root,
+        foret,
+        "src: images/foret.svg",
+        "src: images/foret.png",
+    );
+    replace(root, foret, "  licence: CC0 1.0\n", "");
+    let png_path = root.join("content/static/images/foret.png");
+    std::fs::write(&png_path, png(1600, 900, 300 * 1024)).unwrap();
+    let msgs: Vec<String> = diagnostics(root)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}|{}", d.field.unwrap_or_default(), d.message))
+        .collect();
+    assert!(
+        msgs.iter().any(|m| m.starts_with("image.licence|")),
+        "{msgs:#?}"
+    );
+    // With its licence: the size and the weight are checked on the file.
+    replace(root, foret, "  credit:", "  licence: CC0 1.0\n  credit:");
+    let msgs: Vec<String> = diagnostics(root)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}|{}", d.field.unwrap_or_default(), d.message))
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("image.largeur|") && m.contains("1600 × 900")),
+        "{msgs:#?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("image trop lourde : 300 Ko")),
+        "{msgs:#?}"
+    );
+    // The right size, a light file: published with its width and height.
+    replace(root, foret, "largeur: 10", "largeur: 1600");
+    replace(root, foret, "hauteur: 10", "hauteur: 900");
+    std::fs::write(&png_path, png(1600, 900, 40 * 1024)).unwrap();
+    let built = vitrine::build(&options(root)).ok().expect("builds");
+    let page = String::from_utf8_lossy(&built.output["atouts/foret/index.html"]);
+    assert!(page.contains("width=\"1600\" height=\"900\""), "{page}");
+    assert!(page.contains("Vitrine, image de test, CC0 1.0"), "{page}");
+}
+
+#[test]
+fn a_source_needs_a_publication_or_consultation_date() {
+    let site = mini_site();
+    let foret = "content/atouts/foret.yaml";
+    replace(site.path(), foret, "    consulte_le: 2026-11-01\n", "");
+    let d = the_error(site.path(), foret, 15, 5, "sources[0]");
+    assert_eq!(d.message, "source sans date");
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("publie_le"),
+        "{d:#?}"
+    );
+}

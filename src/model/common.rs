@@ -76,9 +76,17 @@ pub struct Image {
     pub src: String,
     /// Texte alternatif décrivant l'image (obligatoire ; vide seulement si décorative : non admis ici).
     pub alt: String,
-    /// Crédit photographique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit: Option<String>,
+    /// Crédit : l'auteur ou le détenteur des droits (obligatoire).
+    pub credit: String,
+    /// Licence ou autorisation de publication enregistrée (par exemple
+    /// « CC BY-SA 4.0 » ou « droits cédés au Département, convention du
+    /// 2 mars 2026 ») : une image sans licence connue ne se publie pas.
+    pub licence: String,
+    /// Largeur de l'image, en pixels (vérifiée sur le fichier) : la page
+    /// réserve sa place, sans décalage au chargement.
+    pub largeur: u32,
+    /// Hauteur de l'image, en pixels (vérifiée sur le fichier).
+    pub hauteur: u32,
 }
 
 /// Un accès en transport en commun.

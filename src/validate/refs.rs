@@ -67,10 +67,10 @@ pub fn check(
     freshness_months: u32,
     diags: &mut Diagnostics,
 ) {
-    let statics: std::collections::HashSet<&str> = loaded
+    let statics: Statics = loaded
         .static_files
         .iter()
-        .map(|(rel, _)| rel.as_str())
+        .map(|(rel, path)| (rel.as_str(), path.as_path()))
         .collect();
     for record in records.values().flat_map(|m| m.values()) {
         let mut at = At { record, diags };
@@ -293,7 +293,14 @@ fn check_meta(at: &mut At, opts: &Options, freshness_months: u32) {
     }
 }
 
-fn check_image(at: &mut At, path: &str, image: &Image, statics: &std::collections::HashSet<&str>) {
+/// The files of `content/static/`, by their path under it.
+type Statics<'a> = std::collections::HashMap<&'a str, &'a std::path::Path>;
+
+/// Most bytes an image may weigh: the guide is read on phones, on weak
+/// networks.
+pub const IMAGE_BUDGET: u64 = 250 * 1024;
+
+fn check_image(at: &mut At, path: &str, image: &Image, statics: &Statics) {
     if image.alt.trim().is_empty() {
         at.error(
             &format!("{path}.alt"),
@@ -301,13 +308,60 @@ fn check_image(at: &mut At, path: &str, image: &Image, statics: &std::collection
             "décrivez l'image en une phrase : ce qu'elle montre d'utile au lecteur",
         );
     }
+    for (field, value) in [("credit", &image.credit), ("licence", &image.licence)] {
+        if value.trim().is_empty() {
+            at.error(
+                &format!("{path}.{field}"),
+                format!("{field} vide"),
+                "une image ne se publie qu'avec son crédit et la licence ou l'autorisation enregistrée",
+            );
+        }
+    }
     let src = image.src.trim_start_matches('/');
-    if !statics.contains(src) {
+    let Some(file) = statics.get(src) else {
         at.error(
             &format!("{path}.src"),
             format!("image `{}` introuvable", image.src),
             "placez l'image dans content/static/ et indiquez son chemin depuis ce dossier",
         );
+        return;
+    };
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    if bytes > IMAGE_BUDGET {
+        at.error(
+            &format!("{path}.src"),
+            format!(
+                "image trop lourde : {} Ko (au plus {} Ko)",
+                bytes / 1024,
+                IMAGE_BUDGET / 1024
+            ),
+            "réduisez-la (1 600 pixels de large suffisent) ou enregistrez-la en JPEG ou WebP compressé",
+        );
+    }
+    // A vector image has no pixel size of its own: its width and height
+    // give the space the page reserves.
+    if src.ends_with(".svg") {
+        return;
+    }
+    match imagesize::size(file) {
+        Ok(size)
+            if size.width == image.largeur as usize && size.height == image.hauteur as usize => {}
+        Ok(size) => at.error(
+            &format!("{path}.largeur"),
+            format!(
+                "dimensions indiquées {} × {}, le fichier mesure {} × {} pixels",
+                image.largeur, image.hauteur, size.width, size.height
+            ),
+            format!(
+                "écrivez `largeur: {}` et `hauteur: {}`",
+                size.width, size.height
+            ),
+        ),
+        Err(_) => at.error(
+            &format!("{path}.src"),
+            format!("`{}` n'est pas une image lisible", image.src),
+            "utilisez une image JPEG, PNG, WebP ou AVIF",
+        ),
     }
 }
 
@@ -379,7 +433,7 @@ fn check_montant(at: &mut At, m: &Montant) {
     }
 }
 
-fn check_kind(at: &mut At, opts: &Options, statics: &std::collections::HashSet<&str>) {
+fn check_kind(at: &mut At, opts: &Options, statics: &Statics) {
     let record = at.record;
     let statut = record.body.meta().statut;
     match &record.body {
