@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # Copied from the workplace's shared benchmark harness (`../shared/bench/gen.py`,
-# which is not part of this repository and not present on CI), unchanged apart
-# from this note, so that `bench/` is self-contained and generates the same
-# data set byte for byte. Only its `vitrine/` output is used here; bench/run.sh
+# which is not part of this repository and not present on CI), so that
+# `bench/` is self-contained and generates the same data set byte for byte for
+# the peers. Its vitrine side follows vitrine's model (a source's date is
+# `consulte_le`; the page count includes the pages vitrine added), and
+# bench/run.sh gives this file to the shared harness too. Only its `vitrine/` output is used here; bench/run.sh
 # sets VITRINE_TERRITOIRE to this project's content/territoire and deletes the
 # peers' copies (site/, hugo/, eleventy/, zola/) after generation. There is no
 # peers/ folder here, so those copies get no templates (harmless).
@@ -756,14 +758,15 @@ def generate(n: int, m: int, seed: int, out: Path) -> dict:
     # page per commune of communes.csv, 404.html, one
     # page per profession an aid names (aides/profession/<p>/) and one per
     # profession x stage when the profession has aids at several stages,
-    # the site map (plan-du-site/), the search page (recherche/) and the
-    # map of the territory (carte/).
+    # the site map (plan-du-site/), the search page (recherche/), the
+    # map of the territory (carte/) and the housing census page
+    # (proposer-un-logement/).
     professions = {p for p, _ in vit_pairs}
     stages_of = {p: sum(1 for q, _ in vit_pairs if q == p) for p in professions}
     pair_pages = sum(c for c in stages_of.values() if c > 1)
     vit_expected = (4 * n + m + 1 + 6 + len(VITRINE_ORGS) + 7 + 1 + 1
                     + len(real_communes()) + 1
-                    + len(professions) + pair_pages + 1 + 1 + 1)
+                    + len(professions) + pair_pages + 1 + 1 + 1 + 1)
     write(out / "expected.env",
           f"N={n}\nM={m}\nSEED={seed}\nEXPECTED_HTML={expected}\n"
           f"VITRINE_EXPECTED_HTML={vit_expected}\nVITRINE_COMMUNE_PAGES={len(real_communes())}\n")

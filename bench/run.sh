@@ -262,6 +262,10 @@ if [[ -n ${ZOLA_BENCH:-} ]]; then
     tar -C "$ZOLA_BENCH" --exclude=./sites --exclude=./out -cf - . | tar -C "$ZB" -xf -
     chmod -R u+w "$ZB"
   fi
+  # Its generator, with vitrine's side as ours (the fields vitrine's model
+  # renamed since, such as a source's `consulte_le`): the peers' sites are
+  # the same byte for byte, and vitrine's site is the one our gen.py writes.
+  cp "$BENCH/gen.py" "$ZB/gen.py"
   for n in "$@"; do
     peers="" dropped=""
     for p in ${ZOLA_PEERS:-zola new new2}; do
