@@ -230,35 +230,46 @@ fn footnotes(events: Events<'_>) -> Events<'_> {
 /// French typography on the text (never in code): adjacent texts are joined
 /// first, so that ` :` is seen where the parser split the line (at `'`
 /// or `[`, say).
-fn typography<'a>(events: Vec<(Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
-    let mut out: Vec<(Event, Range<usize>)> = Vec::with_capacity(events.len());
+/// Ends a text run of [`typography`]: set in French typography, pushed.
+fn flush<'a>(run: &mut Option<(CowStr<'a>, Range<usize>)>, out: &mut Events<'a>) {
+    if let Some((text, range)) = run.take() {
+        let text = if crate::typo::needs(&text) {
+            CowStr::from(crate::typo::typo(&text))
+        } else {
+            text
+        };
+        out.push((Event::Text(text), range));
+    }
+}
+
+fn typography(events: Events<'_>) -> Events<'_> {
+    let mut out: Events = Vec::with_capacity(events.len());
+    // The text run being gathered: borrowed while it is one text, then one
+    // buffer (joining pairs of texts would copy a paragraph once per
+    // apostrophe).
+    let mut run: Option<(CowStr, Range<usize>)> = None;
     let mut code = 0usize;
     for (event, range) in events {
-        match &event {
-            Event::Start(Tag::CodeBlock(_)) => code += 1,
-            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
-            _ => {}
-        }
-        if let (Event::Text(t), 0, Some((Event::Text(prev), prev_range))) =
-            (&event, code, out.last_mut())
-        {
-            *prev = CowStr::from(format!("{prev}{t}"));
-            prev_range.end = range.end;
-            continue;
-        }
-        out.push((event, range));
-    }
-    let mut code = 0usize;
-    for (event, _) in out.iter_mut() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => code += 1,
             Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
-            Event::Text(t) if code == 0 && t.contains([' ', '\'']) => {
-                *t = CowStr::from(crate::typo::typo(t));
+            Event::Text(t) if code == 0 => {
+                run = Some(match run.take() {
+                    Some((before, r)) => {
+                        let mut joined = before.into_string();
+                        joined.push_str(&t);
+                        (CowStr::from(joined), r.start..range.end)
+                    }
+                    None => (t, range),
+                });
+                continue;
             }
             _ => {}
         }
+        flush(&mut run, &mut out);
+        out.push((event, range));
     }
+    flush(&mut run, &mut out);
     out
 }
 

@@ -46,7 +46,7 @@ const UNITS: &[&str] = &[
 /// typographic apostrophe between letters (`l’aide`). Only text with a space
 /// or an apostrophe is changed; URLs, addresses and ids have neither.
 pub fn typo(text: &str) -> String {
-    if !text.contains([' ', '\'']) {
+    if !needs(text) {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -78,6 +78,23 @@ pub fn typo(text: &str) -> String {
     out
 }
 
+/// Whether [`typo`] may change `text`: an apostrophe, or a space next to
+/// what French typography binds (punctuation, a figure, `«`, `°`). Most
+/// texts of a build have none, and are then left without a copy.
+pub fn needs(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| match b[i] {
+        b'\'' => true,
+        b' ' => {
+            let next = b.get(i + 1).copied();
+            let prev = i.checked_sub(1).map(|j| b[j]);
+            matches!(next, Some(b':' | b';' | b'?' | b'!' | b'%' | 0xC2 | 0xE2))
+                || prev.is_some_and(|p| p.is_ascii_digit() || p == 0xAB || p == 0xB0)
+        }
+        _ => false,
+    })
+}
+
 /// Whether `rest` starts with a unit followed by the end of the word.
 fn unit(rest: &[char]) -> bool {
     UNITS.iter().any(|u| {
@@ -101,7 +118,7 @@ fn numero(before: &[char]) -> bool {
 /// (markup rendered already, addresses).
 pub fn json(v: &mut Json, skip: &[&str]) {
     match v {
-        Json::String(s) if s.contains([' ', '\'']) => *s = typo(s),
+        Json::String(s) if needs(s) => *s = typo(s),
         Json::Array(a) => a.iter_mut().for_each(|v| json(v, skip)),
         Json::Object(o) => {
             for (k, v) in o.iter_mut() {
@@ -175,6 +192,13 @@ mod tests {
         // A unit is a whole word; a figure before a word is not an amount.
         assert_eq!(typo("2 médecins et 3 maisons"), "2 médecins et 3 maisons");
         assert_eq!(typo("un° 2"), "un° 2");
+        // What typography changes, the fast test sees.
+        for t in [
+            "a : b", "l'a", "« a", "10 000", "50 €", "n° 3", "a ; b", "12 km",
+        ] {
+            assert!(needs(t), "{t}");
+        }
+        assert!(!needs("Une phrase sans rien à changer, ni chiffre."));
         // Applied twice, nothing more changes.
         let once = typo("Note : 10 000 € ; l'aide n° 3");
         assert_eq!(typo(&once), once);

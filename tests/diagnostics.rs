@@ -436,6 +436,15 @@ fn png(w: u32, h: u32, len: usize) -> Vec<u8> {
     b
 }
 
+/// The errors of a run, each as `field|message`.
+fn error_lines(root: &Path) -> Vec<String> {
+    diagnostics(root)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}|{}", d.field.unwrap_or_default(), d.message))
+        .collect()
+}
+
 #[test]
 fn an_image_needs_its_licence_its_true_size_and_a_light_file() {
     let site = mini_site();
@@ -450,22 +459,14 @@ fn an_image_needs_its_licence_its_true_size_and_a_light_file() {
     replace(root, foret, "  licence: CC0 1.0\n", "");
     let png_path = root.join("content/static/images/foret.png");
     std::fs::write(&png_path, png(1600, 900, 300 * 1024)).unwrap();
-    let msgs: Vec<String> = diagnostics(root)
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| format!("{}|{}", d.field.unwrap_or_default(), d.message))
-        .collect();
+    let msgs = error_lines(root);
     assert!(
         msgs.iter().any(|m| m.starts_with("image.licence|")),
         "{msgs:#?}"
     );
     // With its licence: the size and the weight are checked on the file.
     replace(root, foret, "  credit:", "  licence: CC0 1.0\n  credit:");
-    let msgs: Vec<String> = diagnostics(root)
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| format!("{}|{}", d.field.unwrap_or_default(), d.message))
-        .collect();
+    let msgs = error_lines(root);
     assert!(
         msgs.iter()
             .any(|m| m.starts_with("image.largeur|") && m.contains("1600 × 900")),
