@@ -285,8 +285,7 @@ impl<'o, 'a> Writer<'o, 'a> {
             Tag::Strikethrough => self.open("#strike[", Open::Close("]")),
             Tag::Link { dest_url, .. } => match (self.opts.link)(&dest_url) {
                 // On paper a link's text leads nowhere: an address of
-                // another site follows in a footnote (`lien`, in the
-                // template's scope).
+                // another site follows it (`lien`, in the template's scope).
                 Some(Link::Url(url)) if url.starts_with("http") => {
                     self.open(&format!("#lien({})[", string(&url)), Open::Close("]"))
                 }
