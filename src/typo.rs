@@ -115,14 +115,16 @@ fn numero(before: &[char]) -> bool {
 }
 
 /// French typography on every string of `v` but under the keys `skip`
-/// (markup rendered already, addresses).
+/// (markup rendered already, addresses) and keys naming an address
+/// (`url`, `arrete_url`, `url_demarche`, `src`): a file name or a link may
+/// hold an apostrophe that must stay as typed.
 pub fn json(v: &mut Json, skip: &[&str]) {
     match v {
         Json::String(s) if needs(s) => *s = typo(s),
         Json::Array(a) => a.iter_mut().for_each(|v| json(v, skip)),
         Json::Object(o) => {
             for (k, v) in o.iter_mut() {
-                if !skip.contains(&k.as_str()) {
+                if !(skip.contains(&k.as_str()) || k.contains("url") || k == "src") {
                     json(v, skip);
                 }
             }
@@ -199,6 +201,16 @@ mod tests {
             assert!(needs(t), "{t}");
         }
         assert!(!needs("Une phrase sans rien à changer, ni chiffre."));
+        // Addresses keep what was typed.
+        let mut v = serde_json::json!({
+            "titre": "l'aide",
+            "image": { "src": "l'eglise.jpg" },
+            "arrete_url": "https://x.fr/l'arrete",
+        });
+        json(&mut v, NOT_TEXT);
+        assert_eq!(v["titre"], "l’aide");
+        assert_eq!(v["image"]["src"], "l'eglise.jpg");
+        assert_eq!(v["arrete_url"], "https://x.fr/l'arrete");
         // Applied twice, nothing more changes.
         let once = typo("Note : 10 000 € ; l'aide n° 3");
         assert_eq!(typo(&once), once);
