@@ -16,6 +16,7 @@ use crate::model::config::{GuideConfig, PartieGuide};
 use crate::model::{Body, Kind, Record, Site, Statut};
 use crate::render::format;
 use crate::render::views::Ctx;
+use crate::typo::typo;
 
 /// The anchor of a record inside the guide (`aide-cesp`).
 pub fn anchor(kind: Kind, id: &str) -> String {
@@ -226,6 +227,10 @@ pub fn build_cached(
                 }
                 if kind == PartieGuide::Zonage {
                     partie.cartes = crate::carte::print::maps(site, &ctx.index.carte, t, &prefix);
+                    partie
+                        .cartes
+                        .iter_mut()
+                        .for_each(|c| crate::typo::json(c, crate::typo::NOT_TEXT));
                 }
                 partie.ancre = prefix;
                 partie.page = Some(json!({
@@ -278,7 +283,7 @@ pub fn build_cached(
                 partie.groupes = groups;
             }
             PartieGuide::AidesCloses => {
-                partie.lignes = facets.ordered(site, Kind::Aide)
+                let mut lignes: Vec<Json> = facets.ordered(site, Kind::Aide)
                     .into_iter()
                     .filter(|r| r.body.meta().statut == Statut::Archive)
                     .map(|r| {
@@ -294,9 +299,13 @@ pub fn build_cached(
                         })
                     })
                     .collect();
-                if partie.lignes.is_empty() {
+                if lignes.is_empty() {
                     continue;
                 }
+                lignes
+                    .iter_mut()
+                    .for_each(|l| crate::typo::json(l, crate::typo::NOT_TEXT));
+                partie.lignes = lignes;
             }
             PartieGuide::Stages
             | PartieGuide::Logements
@@ -327,13 +336,12 @@ pub fn build_cached(
         parties.push(partie);
     }
     Guide {
-        titre: config
-            .titre
-            .clone()
-            .unwrap_or_else(|| site.config.titre.clone()),
-        sous_titre: site.config.sous_titre.clone(),
-        departement: site.config.departement.nom.clone(),
-        editeur: site.config.editeur.nom.clone(),
+        // The guide's own texts, in French typography like the records'
+        // views it holds (HTML and PDF alike).
+        titre: typo(config.titre.as_deref().unwrap_or(&site.config.titre)),
+        sous_titre: site.config.sous_titre.as_deref().map(typo),
+        departement: typo(&site.config.departement.nom),
+        editeur: typo(&site.config.editeur.nom),
         edition_fr: format::date(edition),
         edition: edition.to_string(),
         licence: json!(site.config.licence_donnees),

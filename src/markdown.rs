@@ -159,7 +159,8 @@ fn footnotes(events: Events<'_>) -> Events<'_> {
     };
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut notes: Vec<(String, Events)> = Vec::new();
-    let mut order: Vec<String> = Vec::new();
+    // Label → its number, in the order of the first calls.
+    let mut numbers: std::collections::HashMap<String, usize> = Default::default();
     let mut current: Option<(String, Events, usize)> = None;
     for (event, range) in events {
         if let Some((_, body, depth)) = current.as_mut() {
@@ -182,11 +183,9 @@ fn footnotes(events: Events<'_>) -> Events<'_> {
                 current = Some((label.to_string(), Vec::new(), 0));
             }
             Event::FootnoteReference(label) => {
-                let first = !order.iter().any(|l| l == label.as_ref());
-                if first {
-                    order.push(label.to_string());
-                }
-                let n = order.iter().position(|l| l == label.as_ref()).unwrap_or(0) + 1;
+                let first = !numbers.contains_key(label.as_ref());
+                let next = numbers.len() + 1;
+                let n = *numbers.entry(label.to_string()).or_insert(next);
                 let key = id(&label);
                 let anchor = if first {
                     format!(" id=\"appel-{key}\"")
@@ -204,7 +203,7 @@ fn footnotes(events: Events<'_>) -> Events<'_> {
         }
     }
     // Notes in the order of their calls; a note never called comes last.
-    notes.sort_by_key(|(label, _)| order.iter().position(|l| l == label).unwrap_or(usize::MAX));
+    notes.sort_by_key(|(label, _)| numbers.get(label).copied().unwrap_or(usize::MAX));
     let end = out.last().map(|(_, r)| r.end..r.end).unwrap_or(0..0);
     out.push((
         Event::Html(CowStr::from("<div class=\"notes\"><ol>\n")),
@@ -212,10 +211,9 @@ fn footnotes(events: Events<'_>) -> Events<'_> {
     ));
     for (label, body) in notes {
         let key = id(&label);
-        let opening = match order.iter().position(|l| *l == label) {
-            Some(i) => format!(
-                "<li id=\"note-{key}\"><a class=\"note-numero\" href=\"#appel-{key}\">{}</a>",
-                i + 1
+        let opening = match numbers.get(&label) {
+            Some(n) => format!(
+                "<li id=\"note-{key}\"><a class=\"note-numero\" href=\"#appel-{key}\">{n}</a>"
             ),
             None => format!("<li id=\"note-{key}\">"),
         };

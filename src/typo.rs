@@ -53,9 +53,12 @@ pub fn typo(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
         if c == '\'' {
+            // Between letters (`l’aide`), or elided before a quote (`l’« Acte 2 »`).
             let letters = i > 0
                 && chars[i - 1].is_alphabetic()
-                && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|n| n.is_alphabetic() || *n == '«');
             out.push(if letters { '’' } else { c });
             continue;
         }
@@ -178,6 +181,7 @@ mod tests {
         );
         assert_eq!(typo("« cité »"), "«\u{a0}cité\u{a0}»");
         assert_eq!(typo("l'aide 'x'"), "l’aide 'x'");
+        assert_eq!(typo("l'« Acte 2 »"), "l’«\u{a0}Acte 2\u{a0}»");
         assert_eq!(
             typo("10 000 € et 1 500 000 € ou 50 %"),
             "10\u{202f}000\u{a0}€ et 1\u{202f}500\u{202f}000\u{a0}€ ou 50\u{a0}%"

@@ -58,15 +58,15 @@ pub fn render(
     if let Some(Json::Array(parties)) = data.get_mut("parties") {
         parties.push(json!({ "kind": "dos", "ancre": "dos", "titre": "" }));
     }
-    let mut strings = theme.strings.clone();
-    crate::typo::json(&mut strings, &[]);
-    let strings = serde_json::to_vec(&strings).unwrap_or_default();
+    // Set in French typography when the theme was loaded.
+    let strings = serde_json::to_vec(&theme.strings).unwrap_or_default();
     assemble::typeset(data, &theme.typst, strings, edition, &guide.titre)
 }
 
 /// The guide as the template reads it: the [`Guide`] with, next to each
 /// Markdown field, its Typst markup in `typst.<field>` (and `page.typst`);
-/// the HTML renderings are left out; French typography on every text.
+/// the HTML renderings are left out. Its texts are in French typography
+/// already: the guide's own where it is built, the records' in their views.
 pub fn data(guide: &Guide, site: &Site, urls: &Urls) -> Json {
     let mut data = serde_json::to_value(guide).unwrap_or(Json::Null);
     let targets = &guide.targets;
@@ -138,25 +138,13 @@ pub fn data(guide: &Guide, site: &Site, urls: &Urls) -> Json {
                     _ => {}
                 }
             }
-            records.into_par_iter().for_each(|record| {
-                with_markup(record, &resolve);
-                crate::typo::json(record, &["typst"]);
-            });
+            // The views are in French typography already (`Ctx::record`),
+            // and so is the markup made from their Markdown.
+            records
+                .into_par_iter()
+                .for_each(|record| with_markup(record, &resolve));
         }
     }
-    // Maps are SVG documents, not text.
-    crate::typo::json(
-        &mut data,
-        &[
-            "typst",
-            "aides",
-            "fiches",
-            "svg",
-            "qr",
-            "pastille",
-            "pastille_vide",
-        ],
-    );
     data
 }
 

@@ -14,7 +14,10 @@ use crate::model::Kind;
 
 pub fn page(input: &RenderInput) -> Vec<(&'static str, TeraValue)> {
     let labels = &input.theme.strings["proposer_logement"]["champs"];
-    let mut fields: Vec<Json> = crate::reference::fields(Kind::Logement)
+    let mut model = crate::reference::fields(Kind::Logement);
+    // What a record cannot do without first, then in the model's order.
+    model.sort_by_key(|f| !f.required);
+    let fields: Vec<Json> = model
         .into_iter()
         .map(|f| {
             let label = labels
@@ -38,7 +41,5 @@ pub fn page(input: &RenderInput) -> Vec<(&'static str, TeraValue)> {
             })
         })
         .collect();
-    // What a record cannot do without first, then in the model's order.
-    fields.sort_by_key(|f| !f["obligatoire"].as_bool().unwrap_or(false));
     vec![("champs", tv(Json::Array(fields)))]
 }

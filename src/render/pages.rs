@@ -125,7 +125,8 @@ impl<'a> Shared<'a> {
                 "url",
                 TeraValue::from(self.input.urls.record(r.kind, &r.id)),
             ),
-            ("titre", TeraValue::from(r.body.title())),
+            // As the record's view says it (French typography).
+            ("titre", TeraValue::from(crate::typo::typo(r.body.title()))),
             ("statut", tv(json!(meta.statut))),
             ("clos", TeraValue::from(meta.statut != Statut::Publie)),
         ]);
