@@ -167,6 +167,8 @@ fn build_stages(
     sink: Option<&render::Sink>,
 ) -> Result<Built, Failed> {
     let mut fresh = Cache::default();
+    fresh.load.one_shot = true;
+    fresh.validate.one_shot = true;
     let reuse = cache.is_some();
     let cache = cache.unwrap_or(&mut fresh);
     let mut t = Timings::default();

@@ -97,6 +97,9 @@ type Stamp = (Option<std::time::SystemTime>, u64);
 #[derive(Default)]
 pub struct Cache {
     files: HashMap<PathBuf, (Stamp, Outcome)>,
+    /// A one-shot build (`build`, `check`) keeps nothing: a kept outcome
+    /// would hold every parsed tree alive to the end of the build.
+    pub(crate) one_shot: bool,
 }
 
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Loaded {
@@ -178,7 +181,9 @@ pub fn load_cached(root: &Path, diags: &mut Diagnostics, cache: &mut Cache) -> L
         })
         .collect();
     for (path, stamp, outcome) in outcomes {
-        cache.files.insert(path, (stamp, outcome.clone()));
+        if !cache.one_shot {
+            cache.files.insert(path, (stamp, outcome.clone()));
+        }
         for d in outcome.diags {
             diags.push(d);
         }

@@ -251,31 +251,36 @@ pub fn render(
         previous: std::mem::take(&mut cache.fiches),
         next: std::sync::Mutex::new(HashMap::new()),
     };
-    let results: Vec<Result<Rendered, Diagnostic>> = input
+    // Records' own pages first, then the rest: each record's full view
+    // then lives only while its page renders (its card is made from it),
+    // instead of all of them until the last list is done.
+    let (records, others): (Vec<&Item>, Vec<&Item>) = input
         .plan
-        .par_iter()
-        // One item per job: the few dear pages (guide, site map, lists)
-        // sit together in the plan, and coarser splits left them to one
-        // core while the other ran out of work.
-        .with_max_len(1)
+        .iter()
         .filter(|item| !matches!(item.target, Target::GuidePdf | Target::SearchIndex))
-        .map(|item| {
-            let fp = input
-                .fingerprints
-                .and_then(|f| f.item(item, input.site, input.index));
-            if let (Some(fp), Some((old, bytes))) = (fp, previous.get(&item.file))
-                && *old == fp
-            {
-                return Ok((item.file.clone(), Some(fp), Some(bytes.clone()), true));
-            }
-            let bytes = render_item(input, &shared, &fiches, tera, item)?;
-            if let Some(sink) = input.sink {
-                sink(&item.file, &bytes)?;
-                return Ok((item.file.clone(), None, None, false));
-            }
-            Ok((item.file.clone(), fp, Some(Bytes::from(bytes)), false))
-        })
-        .collect();
+        .partition(|item| matches!(item.target, Target::Record(..)));
+    let render_one = |item: &&Item| {
+        let fp = input
+            .fingerprints
+            .and_then(|f| f.item(item, input.site, input.index));
+        if let (Some(fp), Some((old, bytes))) = (fp, previous.get(&item.file))
+            && *old == fp
+        {
+            return Ok((item.file.clone(), Some(fp), Some(bytes.clone()), true));
+        }
+        let bytes = render_item(input, &shared, &fiches, tera, item)?;
+        if let Some(sink) = input.sink {
+            sink(&item.file, &bytes)?;
+            return Ok((item.file.clone(), None, None, false));
+        }
+        Ok((item.file.clone(), fp, Some(Bytes::from(bytes)), false))
+    };
+    let mut results: Vec<Result<Rendered, Diagnostic>> =
+        records.par_iter().map(render_one).collect();
+    // One item per job: the few dear pages (guide, site map, lists) sit
+    // together in the plan, and coarser splits left them to one core
+    // while the other ran out of work.
+    results.par_extend(others.par_iter().with_max_len(1).map(render_one));
     drop(previous);
     let (card_error, cards) = shared.finish_cards();
     cache.cards = cards;
@@ -388,23 +393,38 @@ fn render_item(
     if item.target == Target::Guide {
         let mut ctx = Context::new();
         ctx.insert_value("guide", guide_outline(input.guide));
-        ctx.insert_value("rendus", guide_fiches(input, fiches, tera)?);
+        let (rendus, size) = guide_fiches(input, fiches, tera)?;
+        ctx.insert_value("rendus", rendus);
         ctx.insert(
             "page",
             &json!({ "url": input.urls.to(crate::plan::GUIDE_PATH) }),
         );
-        let html = tera
-            .render("guide.html", &ctx)
+        // The page is mostly its records' renderings: room for them and
+        // the rest at once, not a growing buffer copied as it doubles.
+        let html = render_bytes(tera, "guide.html", &ctx, size + (size >> 4) + 65536)
             .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
-        return Ok(inject(html, input.inject).into_bytes());
+        return Ok(inject(html, input.inject));
     }
     let (template, page) = pages::context(input, shared, item);
     let mut context = Context::new();
     context.insert_value("page", page);
-    let html = tera
-        .render(&template, &context)
+    let html = render_bytes(tera, &template, &context, 16 * 1024)
         .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
-    Ok(inject(html, input.inject).into_bytes())
+    Ok(inject(html, input.inject))
+}
+
+/// Renders a page as the bytes written out: tera's `render` would check
+/// the whole page is UTF-8 once more to make a `String` (every template
+/// and value is a `str` already).
+fn render_bytes(
+    tera: &Tera,
+    template: &str,
+    ctx: &Context,
+    capacity: usize,
+) -> tera::TeraResult<Vec<u8>> {
+    let mut out = Vec::with_capacity(capacity);
+    tera.render_to(template, ctx, &mut out)?;
+    Ok(out)
 }
 
 /// The guide as `guide.html` reads it: its parts in order, each record
@@ -512,7 +532,7 @@ fn guide_fiches(
     input: &RenderInput,
     fiches: &GuideFiches,
     tera: &Tera,
-) -> Result<tera::Value, Diagnostic> {
+) -> Result<(tera::Value, usize), Diagnostic> {
     let mut todo: Vec<(&str, &Json)> = Vec::new();
     for partie in &input.guide.parties {
         for f in partie.groupes.iter().flat_map(|g| g.aides.iter()) {
@@ -548,7 +568,9 @@ fn guide_fiches(
         .collect();
     let mut map = BTreeMap::new();
     let mut next = HashMap::new();
+    let mut size = 0;
     for (anchor, fp, html) in rendered? {
+        size += html.as_str().map_or(0, str::len);
         map.insert(anchor.clone(), html.clone());
         if let Some(fp) = fp {
             next.insert(anchor, (fp, html));
@@ -557,15 +579,19 @@ fn guide_fiches(
     if let Ok(mut n) = fiches.next.lock() {
         *n = next;
     }
-    Ok(tera::Value::from(map))
+    Ok((tera::Value::from(map), size))
 }
 
 /// Adds the dev server's markup (if any) before `</body>`.
-fn inject(mut html: String, inject: &Inject) -> String {
-    if !inject.before_body_end.is_empty() {
-        match html.rfind("</body>") {
-            Some(i) => html.insert_str(i, &inject.before_body_end),
-            None => html.push_str(&inject.before_body_end),
+fn inject(mut html: Vec<u8>, inject: &Inject) -> Vec<u8> {
+    let extra = inject.before_body_end.as_bytes();
+    if !extra.is_empty() {
+        let end = b"</body>";
+        match html.windows(end.len()).rposition(|w| w == end) {
+            Some(i) => {
+                html.splice(i..i, extra.iter().copied());
+            }
+            None => html.extend_from_slice(extra),
         }
     }
     html

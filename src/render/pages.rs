@@ -27,8 +27,6 @@ use crate::plan::{Item, Target, profile_path};
 /// that shows it is rendered (a rebuild that reuses most pages builds few).
 pub struct Shared<'a> {
     ctx: Ctx<'a>,
-    /// Every record's view, by kind and id, built on first use.
-    views: HashMap<(Kind, &'a str), OnceLock<TeraValue>>,
     /// Every record's card, by kind and id, rendered on first use.
     cards: HashMap<(Kind, &'a str), OnceLock<Card>>,
     /// The previous build's cards (the dev server), reused when their
@@ -57,7 +55,6 @@ impl<'a> Shared<'a> {
         };
         Shared {
             ctx,
-            views: per_record(input),
             cards: per_record(input),
             previous_cards,
             card_error: Mutex::new(None),
@@ -68,25 +65,35 @@ impl<'a> Shared<'a> {
         }
     }
 
+    /// A record's full view. Not kept: its page and its card are its only
+    /// readers, and [`crate::render::render`] renders every record's page
+    /// before the lists, so the card is made from the page's view
+    /// ([`Shared::page_view`]) and the views of a whole site are never
+    /// alive at once.
     fn view(&self, r: &Record) -> TeraValue {
-        match self.views.get(&(r.kind, r.id.as_str())) {
-            Some(cell) => cell
-                .get_or_init(|| TeraValue::from_serializable(&self.ctx.record(r)))
-                .clone(),
-            None => TeraValue::from_serializable(&self.ctx.record(r)),
+        TeraValue::from_serializable(&self.ctx.record(r))
+    }
+
+    /// The view a record's own page shows; its card is rendered from the
+    /// same view on the way, unless a list did it already.
+    pub(super) fn page_view(&self, r: &Record) -> TeraValue {
+        let view = self.view(r);
+        if let Some(cell) = self.cards.get(&(r.kind, r.id.as_str())) {
+            cell.get_or_init(|| self.render_card(r, Some(&view)));
         }
+        view
     }
 
     /// A record as lists show it: its card, with the few fields a list
     /// template may test (`kind`, `id`, `url`, `titre`, `statut`, `clos`).
     pub(super) fn card(&self, r: &Record) -> TeraValue {
         match self.cards.get(&(r.kind, r.id.as_str())) {
-            Some(cell) => cell.get_or_init(|| self.render_card(r)).value.clone(),
-            None => self.render_card(r).value,
+            Some(cell) => cell.get_or_init(|| self.render_card(r, None)).value.clone(),
+            None => self.render_card(r, None).value,
         }
     }
 
-    fn render_card(&self, r: &Record) -> Card {
+    fn render_card(&self, r: &Record, view: Option<&TeraValue>) -> Card {
         let fp = self
             .input
             .fingerprints
@@ -101,7 +108,7 @@ impl<'a> Shared<'a> {
             Some(carte) => (fp, carte),
             None => {
                 let mut ctx = Context::new();
-                ctx.insert_value("fiche", self.view(r));
+                ctx.insert_value("fiche", view.cloned().unwrap_or_else(|| self.view(r)));
                 match self.tera.render(CARD_TEMPLATE, &ctx) {
                     Ok(html) => (fp, TeraValue::safe_string(&html)),
                     Err(e) => {
@@ -339,7 +346,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
             let view = input
                 .site
                 .get(*kind, id)
-                .map_or_else(TeraValue::none, |r| shared.view(r));
+                .map_or_else(TeraValue::none, |r| shared.page_view(r));
             let mut data = vec![
                 ("fiche", view),
                 ("liste_url", TeraValue::from(input.urls.list(*kind))),

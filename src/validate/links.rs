@@ -151,9 +151,12 @@ pub fn render_markdown(
     loaded: &Loaded,
     failed: &BTreeSet<(Kind, String)>,
     diags: &mut Diagnostics,
-    cache: &mut MarkdownCache,
+    cache: Option<&mut MarkdownCache>,
 ) {
     let communes = communes_with_pages(site);
+    let mut none = MarkdownCache::default();
+    let keep = cache.is_some();
+    let cache = cache.unwrap_or(&mut none);
     let env = link_env(site, urls, &communes, failed);
     let previous = if cache.env == env {
         std::mem::take(&mut cache.entries)
@@ -272,12 +275,12 @@ pub fn render_markdown(
         .collect();
 
     drop(previous);
-    for (page, r) in frozen.pages.iter().zip(&page_results) {
+    for (page, r) in frozen.pages.iter().zip(&page_results).filter(|_| keep) {
         cache
             .entries
             .insert(page.file.clone(), (page.version, vec![r.clone()]));
     }
-    for (kind, id, fields) in &record_results {
+    for (kind, id, fields) in record_results.iter().filter(|_| keep) {
         if let Some(record) = frozen.get(*kind, id) {
             let rendered = fields.iter().map(|(_, r)| r.clone()).collect();
             cache
@@ -356,16 +359,16 @@ pub fn render_markdown(
         }
     }
 
+    // Moved out when no cache shares them (a one-shot build), else copied.
+    let own = |r: Arc<markdown::Rendered>| Arc::try_unwrap(r).unwrap_or_else(|r| (*r).clone());
     for (page, rendered) in site.pages.iter_mut().zip(page_results) {
-        page.html = rendered.html.clone();
-        page.toc = rendered.headings.clone();
+        let rendered = own(rendered);
+        page.html = rendered.html;
+        page.toc = rendered.headings;
     }
     for (kind, id, fields) in record_results {
         if let Some(record) = site.records.get_mut(&kind).and_then(|m| m.get_mut(&id)) {
-            record.html = fields
-                .into_iter()
-                .map(|(f, r)| (f, r.html.clone()))
-                .collect();
+            record.html = fields.into_iter().map(|(f, r)| (f, own(r).html)).collect();
         }
     }
 }

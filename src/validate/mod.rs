@@ -49,6 +49,10 @@ pub struct Cache {
     /// from, the typed record (when it type-checked) and its diagnostics.
     records: HashMap<String, (Arc<str>, Option<Record>, Diagnostics)>,
     pub(crate) markdown: links::MarkdownCache,
+    /// A one-shot build (`build`, `check`) keeps nothing, so every record
+    /// is moved into the model rather than copied, and no rendered
+    /// Markdown is held twice.
+    pub(crate) one_shot: bool,
 }
 
 pub fn validate(loaded: &Loaded, opts: &Options, diags: &mut Diagnostics) -> Option<Validated> {
@@ -131,6 +135,13 @@ pub fn validate_cached(
                 None => continue,
             },
         };
+        if cache.one_shot {
+            diags.extend(entry.2);
+            if let Some(r) = entry.1 {
+                records.entry(r.kind).or_default().insert(r.id.clone(), r);
+            }
+            continue;
+        }
         diags.extend(entry.2.clone());
         if let Some(r) = &entry.1 {
             records
@@ -219,7 +230,7 @@ pub fn validate_cached(
         loaded,
         &failed,
         diags,
-        &mut cache.markdown,
+        (!cache.one_shot).then_some(&mut cache.markdown),
     );
     // The parsed trees served to point diagnostics at fields; every check
     // is done, so the model lets them go (a tenth of a large site's memory).
