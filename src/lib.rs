@@ -184,8 +184,12 @@ fn build_stages(
     let validated = t.time("validate", || {
         validate::validate_cached(&loaded, &vopts, &mut diags, &mut cache.validate)
     });
-    let sources = loaded.sources.clone();
+    let mut sources = loaded.sources.clone();
     drop(loaded);
+    if !reuse {
+        // Later stages point no diagnostic into the content.
+        sources.keep_cited(&diags);
+    }
     let Some(validated) = validated else {
         return Err(Failed {
             diags,
