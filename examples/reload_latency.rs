@@ -27,6 +27,7 @@ use vitrine::serve::{Config, Server};
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    vitrine::no_huge_pages();
     let saves: usize = std::env::args()
         .nth(1)
         .and_then(|n| n.parse().ok())

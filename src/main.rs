@@ -16,21 +16,6 @@ use vitrine::diag;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// No transparent huge pages for this process. mimalloc asks the kernel
-/// for them (`MADV_HUGEPAGE`) on its segments, and a build touches much
-/// of its memory once: each first touch then zeroes 2 MiB instead of
-/// 4 KiB, which was a fifth of a build's CPU time (`clear_page` in the
-/// kernel) and a part of its peak memory never used (N = 1,000 records
-/// per kind: 163 -> 150 MiB, 0.6 -> 0.5 s).
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes an integer flag and touches no
-    // memory of ours; a kernel without it returns an error, ignored.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 #[derive(Parser)]
 #[command(
     name = "vitrine",
@@ -108,7 +93,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    no_huge_pages();
+    vitrine::no_huge_pages();
     let cli = Cli::parse();
     let start = Instant::now();
     let color = std::io::stderr().is_terminal();
