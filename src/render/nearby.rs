@@ -50,91 +50,122 @@ fn cell(lat: f64, lon: f64) -> (i64, i64) {
     ((y / size).floor() as i64, (x / size).floor() as i64)
 }
 
-/// A commune holding records, and its centre (latitude, longitude).
-type Centre<'a> = (&'a str, (f64, f64));
+/// A commune with records: its centre and its records of each of
+/// [`KINDS`] (in the order of `Kind`), each list sorted by id, made once
+/// so the scan of a neighbour costs only what it keeps.
+struct Centre<'a> {
+    insee: &'a str,
+    point: (f64, f64),
+    records: Vec<(Kind, Vec<&'a str>)>,
+}
 
 /// For every commune with a centre, the records of [`KINDS`] in the other
 /// communes within [`RADIUS_KM`], nearest first, at most [`PER_KIND`] of
-/// each kind. `by_commune` lists each commune's records.
+/// each kind. `by_commune` lists each commune's records. Communes are
+/// looked at in parallel: each reads the grid only.
 pub fn index(
     site: &Site,
     by_commune: &HashMap<String, Vec<(Kind, String)>>,
 ) -> HashMap<String, Vec<Near>> {
+    use rayon::prelude::*;
     let centre = |insee: &str| {
         site.communes
             .get(insee)
             .and_then(|c| Some((c.lat?, c.lon?)))
     };
+    let mut kinds = KINDS;
+    kinds.sort();
     // The communes holding records of the listed kinds, by cell.
     let mut grid: HashMap<(i64, i64), Vec<Centre>> = HashMap::new();
     for (insee, records) in by_commune {
-        if !records.iter().any(|(k, _)| KINDS.contains(k)) {
+        let records: Vec<(Kind, Vec<&str>)> = kinds
+            .iter()
+            .map(|kind| {
+                let mut ids: Vec<&str> = records
+                    .iter()
+                    .filter(|(k, _)| k == kind)
+                    .map(|(_, id)| id.as_str())
+                    .collect();
+                ids.sort_unstable();
+                (*kind, ids)
+            })
+            .filter(|(_, ids)| !ids.is_empty())
+            .collect();
+        if records.is_empty() {
             continue;
         }
-        if let Some(p) = centre(insee) {
-            grid.entry(cell(p.0, p.1)).or_default().push((insee, p));
+        if let Some(point) = centre(insee) {
+            grid.entry(cell(point.0, point.1))
+                .or_default()
+                .push(Centre {
+                    insee,
+                    point,
+                    records,
+                });
         }
     }
-    let mut out = HashMap::new();
     if grid.is_empty() {
-        return out;
+        return HashMap::new();
     }
-    for (insee, c) in &site.communes {
-        let (Some(lat), Some(lon)) = (c.lat, c.lon) else {
-            continue;
-        };
-        let (cy, cx) = cell(lat, lon);
-        let mut around: Vec<(f64, &str)> = Vec::new();
-        for dy in -1..=1 {
-            for dx in -1..=1 {
-                for (other, p) in grid.get(&(cy + dy, cx + dx)).into_iter().flatten() {
-                    if *other == insee.as_str() {
-                        continue;
-                    }
-                    let d = distance_km((lat, lon), *p);
-                    if d <= RADIUS_KM {
-                        around.push((d, other));
-                    }
+    let grid = &grid;
+    site.communes
+        .par_iter()
+        .filter_map(|(insee, c)| {
+            let (lat, lon) = (c.lat?, c.lon?);
+            let near = around(grid, insee, (lat, lon));
+            (!near.is_empty()).then(|| (insee.clone(), near))
+        })
+        .collect()
+}
+
+/// The records around the commune `insee` at `point`.
+fn around(grid: &HashMap<(i64, i64), Vec<Centre>>, insee: &str, point: (f64, f64)) -> Vec<Near> {
+    let (cy, cx) = cell(point.0, point.1);
+    let mut around: Vec<(f64, &Centre)> = Vec::new();
+    for dy in -1..=1 {
+        for dx in -1..=1 {
+            for other in grid.get(&(cy + dy, cx + dx)).into_iter().flatten() {
+                if other.insee == insee {
+                    continue;
+                }
+                let d = distance_km(point, other.point);
+                if d <= RADIUS_KM {
+                    around.push((d, other));
                 }
             }
         }
-        around.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-        let mut counts = [0usize; KINDS.len()];
-        let mut near: Vec<Near> = Vec::new();
-        for (d, other) in around {
-            let mut records: Vec<&(Kind, String)> = by_commune
-                .get(other)
-                .into_iter()
-                .flatten()
-                .filter(|(k, _)| KINDS.contains(k))
-                .collect();
-            records.sort();
-            for (kind, id) in records {
-                let Some(slot) = KINDS.iter().position(|k| k == kind) else {
-                    continue;
-                };
+    }
+    around.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.insee.cmp(b.1.insee)));
+    let mut counts = [0usize; KINDS.len()];
+    let mut near: Vec<Near> = Vec::new();
+    for (d, other) in around {
+        for (kind, ids) in &other.records {
+            let Some(slot) = KINDS.iter().position(|k| k == kind) else {
+                continue;
+            };
+            for id in ids {
+                if counts[slot] >= PER_KIND {
+                    break;
+                }
                 // A strength spanning several communes is listed once, at
                 // its nearest.
-                let seen = near.iter().any(|n| n.kind == *kind && n.id == *id);
-                if counts[slot] < PER_KIND && !seen {
-                    counts[slot] += 1;
-                    near.push(Near {
-                        kind: *kind,
-                        id: id.clone(),
-                        insee: other.to_string(),
-                        km: (d.round() as u32).max(1),
-                    });
+                if near.iter().any(|n| n.kind == *kind && n.id == *id) {
+                    continue;
                 }
-            }
-            if counts.iter().all(|n| *n >= PER_KIND) {
-                break;
+                counts[slot] += 1;
+                near.push(Near {
+                    kind: *kind,
+                    id: id.to_string(),
+                    insee: other.insee.to_string(),
+                    km: (d.round() as u32).max(1),
+                });
             }
         }
-        if !near.is_empty() {
-            out.insert(insee.clone(), near);
+        if counts.iter().all(|n| *n >= PER_KIND) {
+            break;
         }
     }
-    out
+    near
 }
 
 #[cfg(test)]
