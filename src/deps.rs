@@ -116,6 +116,14 @@ impl Fingerprints {
         self.anchors.get(anchor).copied()
     }
 
+    /// `version` (of a page, of anything read whole) with the global
+    /// inputs: the fingerprint of what is made of it and of them only.
+    pub fn with_global(&self, version: u64) -> u64 {
+        let mut h = DefaultHasher::new();
+        (self.global, version).hash(&mut h);
+        h.finish()
+    }
+
     /// The fingerprint of a record's view.
     pub fn view(&self, kind: Kind, id: &str) -> Option<u64> {
         self.views.get(&(kind, id.to_string())).copied()

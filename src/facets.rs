@@ -54,7 +54,7 @@ impl Facets {
             ..Facets::default()
         };
         for r in f.ordered(site, Kind::Aide) {
-            let Body::Aide(a) = &r.body else { continue };
+            let Body::Aide(a) = &*r.body else { continue };
             let open = in_force(r);
             // A value written twice in a record counts once; deduplicating
             // the record's own short lists keeps this linear in the aids
@@ -160,7 +160,7 @@ pub fn reader_order(site: &Site, kind: Kind) -> Vec<&Record> {
         .of_kind(kind)
         .map(|r| {
             let title = slug::slugify(r.body.title());
-            let (rank, first) = match &r.body {
+            let (rank, first) = match &*r.body {
                 Body::Aide(a) => (niveau_rank(a.niveau), String::new()),
                 Body::Evenement(e) => (
                     u8::from(e.debut.is_none()),

@@ -252,7 +252,7 @@ pub fn build_cached(
                     .map(|r| guide_view(ctx, &links, r))
                     .collect::<Vec<_>>();
                 for (r, view) in aids.iter().zip(views.drain(..)) {
-                    let Body::Aide(a) = &r.body else { continue };
+                    let Body::Aide(a) = &*r.body else { continue };
                     let cle = group_of(&a.stade, &a.beneficiaires);
                     let idx = match groups.iter().position(|g| g.cle == cle) {
                         Some(i) => i,
@@ -287,7 +287,7 @@ pub fn build_cached(
                     .into_iter()
                     .filter(|r| r.body.meta().statut == Statut::Archive)
                     .map(|r| {
-                        let Body::Aide(a) = &r.body else { return Json::Null };
+                        let Body::Aide(a) = &*r.body else { return Json::Null };
                         let next = a.remplace_par.as_deref().and_then(|n| site.get(Kind::Aide, n)).map(|n| {
                             json!({ "titre": n.body.title(), "ancre": anchor(Kind::Aide, &n.id), "dans_le_guide": in_guide(n) })
                         });
@@ -446,7 +446,9 @@ impl GuideLinks<'_> {
             heading_shift,
             id_prefix,
         };
-        crate::markdown::render(markdown, &settings).html
+        crate::markdown::render(markdown, &settings)
+            .html
+            .to_string()
     }
 }
 

@@ -32,7 +32,9 @@ pub struct AnchorLink {
 
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared: a record's HTML goes from the dev server's cache into each
+    /// build's model without a copy.
+    pub html: std::sync::Arc<str>,
     pub headings: Vec<Heading>,
     pub problems: Vec<Problem>,
     pub anchor_links: Vec<AnchorLink>,
@@ -124,10 +126,12 @@ pub fn render(source: &str, settings: &Settings) -> Rendered {
     }
     set_heading_ids(&mut events, settings, &mut out);
     let events = footnotes(link_contacts(typography(events)));
+    let mut html = String::new();
     html::push_html(
-        &mut out.html,
+        &mut html,
         events.into_iter().flat_map(|(e, _)| wrap_table(e)),
     );
+    out.html = html.into();
     out
 }
 
@@ -297,7 +301,7 @@ pub fn render_plain(source: &str) -> String {
         heading_shift: 1,
         id_prefix: None,
     };
-    render(source, &settings).html
+    render(source, &settings).html.to_string()
 }
 
 fn rewrite_link(

@@ -9,9 +9,11 @@
 //! no other language).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
+use crate::deps::Fingerprints;
 use crate::diag::Diagnostic;
 use crate::model::{Body, Kind, Record, Site};
 use crate::url::Urls;
@@ -60,24 +62,42 @@ pub fn text_of_html(html: &str) -> String {
 /// The entries of the index: every record and every Markdown page but the
 /// home page's text, in a stable order.
 pub fn entries(site: &Site, urls: &Urls, strings: &Json) -> Vec<Entry> {
-    entries_cached(site, urls, strings, &|_, _| None, &mut Memo::new())
+    entries_cached(site, urls, strings, None, &mut Memo::new())
+        .0
+        .into_iter()
+        .map(Arc::unwrap_or_clone)
+        .collect()
 }
 
-/// Records' entries of a previous build, with the fingerprint of what each
-/// was made from.
-pub type Memo = HashMap<(Kind, String), (u64, Entry)>;
+/// What an entry is of: a record, a Markdown page (its path), a commune
+/// (its INSEE code).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Of {
+    Record(Kind, String),
+    Page(String),
+    Commune(String),
+}
 
-/// [`entries`], taking from `memo` the entry of each record whose
-/// fingerprint (`fp`: the record, the records it names, the global inputs)
-/// is the one it was made with, and leaving this build's entries in it: a
-/// save in the dev server recomputes one entry, not thousands.
+/// Entries of a previous build, with the fingerprint of what each was
+/// made from. Shared, not copied: the dev server's background index reads
+/// the same entries the next build may reuse.
+pub type Memo = HashMap<Of, (u64, Arc<Entry>)>;
+
+/// [`entries`], taking from `memo` each entry whose fingerprint (with
+/// `fps`: a record's with the records it names, a page's own text, the
+/// global inputs for each) is the one it was made with, and leaving this
+/// build's entries in it: a save in the dev server recomputes one entry,
+/// not thousands. Returns the entries and a key of them all that changes
+/// when any entry does: the hash of their fingerprints, so an unchanged
+/// index is known without hashing its text.
 pub fn entries_cached(
     site: &Site,
     urls: &Urls,
     strings: &Json,
-    fp: &dyn Fn(Kind, &str) -> Option<u64>,
+    fps: Option<&Fingerprints>,
     memo: &mut Memo,
-) -> Vec<Entry> {
+) -> (Vec<Arc<Entry>>, u64) {
+    use std::hash::{Hash, Hasher};
     let input = Input {
         site,
         urls,
@@ -86,40 +106,37 @@ pub fn entries_cached(
     let input = &input;
     let mut out = Vec::new();
     let mut next = Memo::new();
+    let mut key = std::hash::DefaultHasher::new();
+    let mut entry = |of: Of, fp: Option<u64>, make: &mut dyn FnMut() -> Entry| {
+        let entry = match (fp, memo.remove(&of)) {
+            (Some(fp), Some((old, entry))) if old == fp => entry,
+            _ => Arc::new(make()),
+        };
+        // Without fingerprints (the command line) there is no next build
+        // to compare with: nothing is kept, the key is never read.
+        if let Some(fp) = fp {
+            (&of, fp).hash(&mut key);
+            next.insert(of, (fp, Arc::clone(&entry)));
+        }
+        out.push(entry);
+    };
     for kind in Kind::ALL {
         let label = string(strings, &["kinds", kind.dir(), "court"]).unwrap_or(kind.dir());
         for r in input.site.of_kind(kind) {
-            let key = (kind, r.id.clone());
-            let fp = fp(kind, &r.id);
-            let entry = match (fp, memo.remove(&key)) {
-                (Some(fp), Some((old, entry))) if old == fp => entry,
-                _ => record_entry(input, r, label),
-            };
-            if let Some(fp) = fp {
-                next.insert(key, (fp, entry.clone()));
-            }
-            out.push(entry);
+            let fp = fps.and_then(|f| f.anchor(&crate::guide::anchor(kind, &r.id)));
+            entry(Of::Record(kind, r.id.clone()), fp, &mut || {
+                record_entry(input, r, label)
+            });
         }
     }
-    *memo = next;
     let page_label = string(strings, &["recherche", "type_page"]).unwrap_or("Page");
     for p in &input.site.pages {
         if p.path == "index.md" {
             continue;
         }
-        let mut meta = BTreeMap::new();
-        meta.insert("title".to_string(), p.meta.titre.clone());
-        if let Some(d) = &p.meta.description {
-            meta.insert("resume".to_string(), d.clone());
-        }
-        meta.insert("type".to_string(), page_label.to_string());
-        let mut filters = BTreeMap::new();
-        filters.insert("type".to_string(), vec![page_label.to_string()]);
-        out.push(Entry {
-            url: input.urls.page(&p.path),
-            text: format!("{}\n{}", p.meta.titre, text_of_html(&p.html)),
-            meta,
-            filters,
+        let fp = fps.map(|f| f.with_global(p.version));
+        entry(Of::Page(p.path.clone()), fp, &mut || {
+            page_entry(input, p, page_label)
         });
     }
     // Communes, found by name and postcode.
@@ -128,21 +145,46 @@ pub fn entries_cached(
         let Some(c) = input.site.communes.get(&insee) else {
             continue;
         };
-        let postcodes = c.codes_postaux.join(", ");
-        let mut meta = BTreeMap::new();
-        meta.insert("title".to_string(), c.nom.clone());
-        meta.insert("resume".to_string(), postcodes.clone());
-        meta.insert("type".to_string(), commune_label.to_string());
-        let mut filters = BTreeMap::new();
-        filters.insert("type".to_string(), vec![commune_label.to_string()]);
-        out.push(Entry {
-            url: input.urls.commune(c),
-            text: format!("{}\n{}", c.nom, c.codes_postaux.join("\n")),
-            meta,
-            filters,
+        let fp = fps.map(|f| f.with_global(0));
+        entry(Of::Commune(insee), fp, &mut || {
+            commune_entry(input, c, commune_label)
         });
     }
-    out
+    *memo = next;
+    (out, key.finish())
+}
+
+fn page_entry(input: &Input, p: &crate::model::Page, label: &str) -> Entry {
+    let mut meta = BTreeMap::new();
+    meta.insert("title".to_string(), p.meta.titre.clone());
+    if let Some(d) = &p.meta.description {
+        meta.insert("resume".to_string(), d.clone());
+    }
+    meta.insert("type".to_string(), label.to_string());
+    let mut filters = BTreeMap::new();
+    filters.insert("type".to_string(), vec![label.to_string()]);
+    Entry {
+        url: input.urls.page(&p.path),
+        text: format!("{}\n{}", p.meta.titre, text_of_html(&p.html)),
+        meta,
+        filters,
+    }
+}
+
+fn commune_entry(input: &Input, c: &crate::model::Commune, label: &str) -> Entry {
+    let postcodes = c.codes_postaux.join(", ");
+    let mut meta = BTreeMap::new();
+    meta.insert("title".to_string(), c.nom.clone());
+    meta.insert("resume".to_string(), postcodes);
+    meta.insert("type".to_string(), label.to_string());
+    let mut filters = BTreeMap::new();
+    filters.insert("type".to_string(), vec![label.to_string()]);
+    Entry {
+        url: input.urls.commune(c),
+        text: format!("{}\n{}", c.nom, c.codes_postaux.join("\n")),
+        meta,
+        filters,
+    }
 }
 
 /// What the entries are made from.
@@ -167,7 +209,7 @@ fn record_entry(input: &Input, r: &Record, kind_label: &str) -> Entry {
     {
         meta.insert("statut".to_string(), s.to_string());
     }
-    let resume = match &r.body {
+    let resume = match &*r.body {
         Body::Aide(a) => Some(a.resume.as_str()),
         Body::Atout(a) => Some(a.resume.as_str()),
         Body::Evenement(e) => Some(e.resume.as_str()),
@@ -180,7 +222,7 @@ fn record_entry(input: &Input, r: &Record, kind_label: &str) -> Entry {
     for html in r.html.values() {
         text.push(text_of_html(html));
     }
-    if let Body::Aide(a) = &r.body {
+    if let Body::Aide(a) = &*r.body {
         let mut professions = Vec::new();
         for p in &a.beneficiaires {
             for table in ["profession", "profession_court", "profession_mots"] {
@@ -200,7 +242,7 @@ fn record_entry(input: &Input, r: &Record, kind_label: &str) -> Entry {
             .collect();
         filters.insert("stade".to_string(), stades);
         for org in std::iter::once(&a.financeur).chain(&a.cofinanceurs) {
-            if let Some(Body::Organisation(o)) = site.get(Kind::Organisation, org).map(|r| &r.body)
+            if let Some(Body::Organisation(o)) = site.get(Kind::Organisation, org).map(|r| &*r.body)
             {
                 text.push(o.nom.clone());
                 if let Some(s) = &o.sigle {
@@ -261,7 +303,10 @@ fn needed(rel: &str) -> bool {
 /// Builds the bundle: `(path in the output, bytes)`, sorted by path, with
 /// `threads` threads for Pagefind's parallel parts (the dev server gives
 /// one, to leave the other cores to its rebuilds).
-pub fn bundle(entries: Vec<Entry>, threads: usize) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+pub fn bundle(
+    entries: Vec<Arc<Entry>>,
+    threads: usize,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail = |what: &str, e: &dyn std::fmt::Display| {
         Diagnostic::error(
             "themes",
@@ -286,7 +331,7 @@ pub fn bundle(entries: Vec<Entry>, threads: usize) -> Result<Vec<(String, Vec<u8
 /// Feeds the entries to Pagefind on the current thread and keeps the
 /// files the search needs.
 fn run_pagefind(
-    entries: Vec<Entry>,
+    entries: Vec<Arc<Entry>>,
     fail: &dyn Fn(&str, &dyn std::fmt::Display) -> Diagnostic,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -302,6 +347,9 @@ fn run_pagefind(
             let mut index = pagefind::api::PagefindIndex::new(Some(options))
                 .map_err(|e| fail("réglages", &e))?;
             for e in entries {
+                // The only owner but in the dev server, whose memo keeps
+                // the entries for its next build.
+                let e = Arc::unwrap_or_clone(e);
                 index
                     .add_custom_record(
                         e.url,

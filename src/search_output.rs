@@ -53,32 +53,16 @@ pub(crate) fn search_output(
 ) -> Result<Files, Diagnostic> {
     #[cfg(feature = "search")]
     {
-        use std::hash::{Hash, Hasher};
-        let fp = |kind, id: &str| {
-            input
-                .fingerprints
-                .and_then(|f| f.anchor(&crate::guide::anchor(kind, id)))
-        };
-        let entries = crate::search::entries_cached(
+        let (entries, key) = crate::search::entries_cached(
             input.site,
             input.urls,
             &input.theme.strings,
-            &fp,
+            input.fingerprints,
             &mut cache.entries,
         );
-        // What the bundle is keyed by, for the next build to reuse it. A
-        // build without fingerprints has no next build (the command line):
-        // hashing all the text would be for nothing.
-        let key = match input.fingerprints {
-            Some(_) => {
-                let mut h = std::hash::DefaultHasher::new();
-                for e in &entries {
-                    (&e.url, &e.text, &e.meta, &e.filters).hash(&mut h);
-                }
-                h.finish()
-            }
-            None => 0,
-        };
+        // Without fingerprints (the command line) there is no next build
+        // to reuse the bundle: the key is for nothing.
+        let key = if input.fingerprints.is_some() { key } else { 0 };
         if let Some((k, files)) = &cache.last
             && *k == key
         {
@@ -132,7 +116,10 @@ pub(crate) fn search_output(
 }
 
 #[cfg(feature = "search")]
-fn bundle(entries: Vec<crate::search::Entry>, threads: usize) -> Result<Files, Diagnostic> {
+fn bundle(
+    entries: Vec<std::sync::Arc<crate::search::Entry>>,
+    threads: usize,
+) -> Result<Files, Diagnostic> {
     Ok(crate::search::bundle(entries, threads)?
         .into_iter()
         .map(|(p, b)| (p, Bytes::from(b)))

@@ -121,6 +121,7 @@ fn without_the_index_no_search_box_is_offered() {
 fn concurrent_indexes_each_come_out_whole() {
     let site = shipped_site();
     let (_, entries) = indexed(site.path(), None);
+    let entries: Vec<_> = entries.into_iter().map(std::sync::Arc::new).collect();
     // Each thread hands its index to the pool from outside, as each test
     // (or each dev-server rebuild) does: a worker waiting inside Pagefind
     // may then be handed another thread's index.

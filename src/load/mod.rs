@@ -155,16 +155,17 @@ pub fn load_cached(root: &Path, diags: &mut Diagnostics, cache: &mut Cache) -> L
         if !entry.file_type().is_file() {
             continue;
         }
-        let stamp = entry
-            .metadata()
-            .map(|m| (m.modified().ok(), m.len()))
-            .unwrap_or((None, 0));
-        files.push((entry.into_path(), stamp));
+        files.push(entry.into_path());
     }
     let previous = std::mem::take(&mut cache.files);
     let outcomes: Vec<(PathBuf, Stamp, Outcome)> = files
         .into_par_iter()
-        .filter_map(|(path, stamp)| {
+        .filter_map(|path| {
+            // Stamped here, in parallel: a rebuild of the dev server looks
+            // at every file to find the one that changed.
+            let stamp = std::fs::symlink_metadata(&path)
+                .map(|m| (m.modified().ok(), m.len()))
+                .unwrap_or((None, 0));
             if let Some((old, outcome)) = previous.get(&path)
                 && *old == stamp
                 && stamp.0.is_some()

@@ -213,11 +213,11 @@ pub struct Record {
     pub id: String,
     /// Path relative to the site root, for diagnostics.
     pub file: String,
-    pub body: Body,
+    pub body: std::sync::Arc<Body>,
     /// The parsed tree, kept to point diagnostics at fields.
     pub node: std::sync::Arc<Node>,
     /// Markdown fields rendered to HTML, by field name.
-    pub html: BTreeMap<String, String>,
+    pub html: BTreeMap<String, std::sync::Arc<str>>,
     /// A hash of the record's file: what a rebuild compares to know whether
     /// the record changed ([`crate::deps`]).
     pub version: u64,

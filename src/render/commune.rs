@@ -73,7 +73,7 @@ fn zoned_aids<'a>(
     ids.dedup();
     ids.into_iter()
         .filter_map(|id| ctx.site.get(Kind::Aide, id))
-        .filter(|r| matches!(&r.body, Body::Aide(a) if keep(a)))
+        .filter(|r| matches!(&*r.body, Body::Aide(a) if keep(a)))
         .collect()
 }
 

@@ -361,7 +361,7 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
                 .facets
                 .ordered(input.site, Kind::Aide)
                 .into_iter()
-                .filter(|r| matches!(&r.body, Body::Aide(a) if a.stade.contains(stade)));
+                .filter(|r| matches!(&*r.body, Body::Aide(a) if a.stade.contains(stade)));
             let (actifs, clos) = shared.split(matching);
             (
                 "profil.html",
@@ -478,7 +478,7 @@ fn credits(input: &RenderInput, path: &str) -> Json {
 fn profiles(input: &RenderInput) -> Vec<Json> {
     let mut counts = vec![0usize; Stade::ALL.len()];
     for r in input.site.of_kind(Kind::Aide) {
-        if let (Body::Aide(a), Statut::Publie) = (&r.body, r.body.meta().statut) {
+        if let (Body::Aide(a), Statut::Publie) = (&*r.body, r.body.meta().statut) {
             for (i, s) in Stade::ALL.iter().enumerate() {
                 if a.stade.contains(s) {
                     counts[i] += 1;
@@ -514,7 +514,7 @@ fn home(input: &RenderInput, shared: &Shared) -> Vec<(&'static str, TeraValue)> 
         .of_kind(Kind::Evenement)
         .filter(|r| r.body.meta().statut == Statut::Publie)
         .collect();
-    events.sort_by_key(|r| match &r.body {
+    events.sort_by_key(|r| match &*r.body {
         Body::Evenement(e) => (e.debut.is_none(), e.debut),
         _ => (true, None),
     });

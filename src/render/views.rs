@@ -43,7 +43,7 @@ impl Index {
     pub fn new(site: &Site) -> Index {
         let mut index = Index::default();
         for r in site.records.values().flat_map(|m| m.values()) {
-            if let Body::Aide(a) = &r.body {
+            if let Body::Aide(a) = &*r.body {
                 if r.body.meta().statut == Statut::Publie {
                     if !a.zonage_requis.is_empty() && a.for_trainees() {
                         index.trainee_zoned.push(r.id.clone());
@@ -125,7 +125,7 @@ impl Ctx<'_> {
                     "url": self.urls.record(kind, id),
                     "statut": r.body.meta().statut,
                 });
-                if let Body::Organisation(org) = &r.body {
+                if let Body::Organisation(org) = &*r.body {
                     o["sigle"] = json!(org.sigle);
                     o["telephone"] = json!(org.telephone);
                     o["email"] = json!(org.email);
@@ -172,7 +172,7 @@ impl Ctx<'_> {
 
     /// The full view of a record.
     pub fn record(&self, r: &Record) -> Json {
-        let mut v = match serde_json::to_value(&r.body) {
+        let mut v = match serde_json::to_value(&*r.body) {
             Ok(Json::Object(m)) => m,
             _ => Map::new(),
         };
@@ -202,7 +202,7 @@ impl Ctx<'_> {
             })
             .collect();
         v.insert("sources".into(), Json::Array(sources));
-        match &r.body {
+        match &*r.body {
             Body::Aide(a) => {
                 v.insert("montant_fr".into(), json!(format::montant(&a.montant)));
                 v.insert(

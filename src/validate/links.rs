@@ -359,16 +359,20 @@ pub fn render_markdown(
         }
     }
 
-    // Moved out when no cache shares them (a one-shot build), else copied.
+    // Moved out when no cache shares them (a one-shot build), else copied;
+    // a record's HTML is shared either way.
     let own = |r: Arc<markdown::Rendered>| Arc::try_unwrap(r).unwrap_or_else(|r| (*r).clone());
     for (page, rendered) in site.pages.iter_mut().zip(page_results) {
         let rendered = own(rendered);
-        page.html = rendered.html;
+        page.html = rendered.html.to_string();
         page.toc = rendered.headings;
     }
     for (kind, id, fields) in record_results {
         if let Some(record) = site.records.get_mut(&kind).and_then(|m| m.get_mut(&id)) {
-            record.html = fields.into_iter().map(|(f, r)| (f, own(r).html)).collect();
+            record.html = fields
+                .into_iter()
+                .map(|(f, r)| (f, Arc::clone(&r.html)))
+                .collect();
         }
     }
 }

@@ -109,7 +109,7 @@ pub fn validate_cached(
                         kind: raw.kind,
                         id: raw.id.clone(),
                         file: raw.file.rel.clone(),
-                        body,
+                        body: Arc::new(body),
                         node: raw.node.clone(),
                         html: BTreeMap::new(),
                         version: crate::deps::hash_str(&raw.file.text),

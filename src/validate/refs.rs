@@ -91,7 +91,7 @@ fn check_replacement_cycles(records: &Records, diags: &mut Diagnostics) {
     let Some(aides) = records.get(&Kind::Aide) else {
         return;
     };
-    let next = |id: &str| match aides.get(id).map(|r| &r.body) {
+    let next = |id: &str| match aides.get(id).map(|r| &*r.body) {
         Some(Body::Aide(a)) => a.remplace_par.as_deref().filter(|n| *n != id),
         _ => None,
     };
@@ -436,7 +436,7 @@ fn check_montant(at: &mut At, m: &Montant) {
 fn check_kind(at: &mut At, opts: &Options, statics: &Statics) {
     let record = at.record;
     let statut = record.body.meta().statut;
-    match &record.body {
+    match &*record.body {
         Body::Aide(a) => {
             check_montant(at, &a.montant);
             if let (Some(open), Some(close)) = (a.date_ouverture, a.date_cloture)
