@@ -60,9 +60,6 @@ pub(crate) fn search_output(
             input.fingerprints,
             &mut cache.entries,
         );
-        // Without fingerprints (the command line) there is no next build
-        // to reuse the bundle: the key is for nothing.
-        let key = if input.fingerprints.is_some() { key } else { 0 };
         if let Some((k, files)) = &cache.last
             && *k == key
         {
