@@ -24,6 +24,7 @@ pub mod pdf;
 pub mod plan;
 pub mod reference;
 pub mod render;
+pub mod report;
 #[cfg(feature = "search")]
 pub mod search;
 mod search_output;

@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use vitrine::diag;
+use vitrine::diag::{Diagnostics, Sources};
+use vitrine::report::{self, Format};
 
 /// mimalloc rather than the system allocator: a build makes millions of
 /// small allocations from both cores, and glibc's per-thread arenas grow
@@ -41,6 +42,9 @@ struct Common {
     /// Afficher le temps passé dans chaque étape (lecture, vérification, plan, rendu, PDF, écriture).
     #[arg(long)]
     timings: bool,
+    /// Forme des diagnostics : human (terminal), github (annotations de GitHub Actions et résumé de l'étape), gitlab (rapport Code Quality, JSON), json. github par défaut quand GITHUB_ACTIONS=true.
+    #[arg(long, value_enum, value_name = "FORME")]
+    format: Option<Format>,
 }
 
 #[derive(Subcommand)]
@@ -159,22 +163,37 @@ fn main() -> ExitCode {
         eprint!("{}", timings.report());
         eprintln!("temps	total	{:.4}", start.elapsed().as_secs_f64());
     }
+    let format = common.format.unwrap_or_else(|| {
+        if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+            Format::Github
+        } else {
+            Format::Human
+        }
+    });
+    let prefix = report::repo_prefix(&common.root);
+    let machine = matches!(format, Format::Gitlab | Format::Json);
     match result {
         Ok(built) => {
-            eprint!("{}", diag::render(&built.diags, &built.sources, color));
+            print_diags(format, &built.diags, &built.sources, &prefix, color);
             let warnings = built.diags.warning_count();
             let what = match &output {
                 Some((out, _)) => format!("{} pages écrites dans {}", built.pages, out.display()),
                 None => format!("{} pages vérifiées", built.pages),
             };
-            println!("vitrine : {what}, {warnings} avertissement(s), en {seconds} s");
+            let line = format!("vitrine : {what}, {warnings} avertissement(s), en {seconds} s");
+            // The standard output of a machine format is its report only.
+            if machine {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
             // Everything is written: the process ends without freeing the
             // site piece by piece (the system takes the memory back at once).
             std::mem::forget(built);
             ExitCode::SUCCESS
         }
         Err(failed) => {
-            eprint!("{}", diag::render(&failed.diags, &failed.sources, color));
+            print_diags(format, &failed.diags, &failed.sources, &prefix, color);
             eprintln!(
                 "vitrine : échec, {} erreur(s) et {} avertissement(s) ; rien n'a été écrit",
                 failed.diags.error_count(),
@@ -183,4 +202,36 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints diagnostics in the chosen form. With `github`, the snippets stay
+/// on the error output so the job's log shows them, and the annotations go
+/// to the standard output, where the runner reads workflow commands.
+fn print_diags(format: Format, diags: &Diagnostics, sources: &Sources, prefix: &str, color: bool) {
+    use std::io::Write as _;
+    let text = match format {
+        Format::Human => {
+            eprint!("{}", vitrine::diag::render(diags, sources, color));
+            return;
+        }
+        Format::Github => {
+            eprint!("{}", vitrine::diag::render(diags, sources, color));
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+                let appended = std::fs::OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(&path)
+                    .and_then(|mut f| {
+                        f.write_all(report::github_summary(diags, prefix).as_bytes())
+                    });
+                if let Err(e) = appended {
+                    eprintln!("vitrine : résumé non écrit dans GITHUB_STEP_SUMMARY ({e})");
+                }
+            }
+            report::github(diags, sources, prefix)
+        }
+        Format::Gitlab => report::gitlab(diags, prefix),
+        Format::Json => report::json(diags, sources, prefix),
+    };
+    print!("{text}");
 }
