@@ -266,9 +266,14 @@ fn render_one(d: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String 
     let file = printable(&d.file);
     let label = d.field.as_deref().map(|f| format!("champ `{f}`"));
     let title = level.primary_title(title.as_str());
-    let group = match (&d.span, sources.get(&d.file)) {
-        (Some(span), Some(text)) => {
-            let annotation = AnnotationKind::Primary.span(span.start..span.end.max(span.start));
+    let shown = match (&d.span, sources.get(&d.file)) {
+        (Some(span), Some(text)) => Some(tabs_visible(text, span.start..span.end.max(span.start))),
+        _ => None,
+    };
+    let group = match &shown {
+        Some((text, range)) => {
+            let text = text.as_ref();
+            let annotation = AnnotationKind::Primary.span(range.clone());
             let annotation = match &label {
                 Some(l) => annotation.label(l.as_str()),
                 None => annotation,
@@ -288,6 +293,19 @@ fn render_one(d: &Diagnostic, sources: &Sources, renderer: &Renderer) -> String 
         ));
     }
     renderer.render(&report)
+}
+
+/// The text with each tab shown as `→` and the range moved to match: a
+/// tab is invisible in a snippet, and it is the most common YAML mistake
+/// (a line indented with a tab looks right in the editor).
+fn tabs_visible(text: &str, range: Range<usize>) -> (std::borrow::Cow<'_, str>, Range<usize>) {
+    if !text.contains('\t') {
+        return (std::borrow::Cow::Borrowed(text), range);
+    }
+    let extra = '→'.len_utf8() - 1;
+    let moved = |at: usize| at + extra * text[..at.min(text.len())].matches('\t').count();
+    let range = moved(range.start)..moved(range.end);
+    (std::borrow::Cow::Owned(text.replace('\t', "→")), range)
 }
 
 /// `s` with its control characters escaped (`\u{1b}`).
@@ -395,6 +413,21 @@ mod tests {
         assert!(out.contains("écrivez un nombre"), "{out}");
         assert!(out.contains("^^^^"), "{out}");
     }
+    #[test]
+    fn tabs_show_in_the_snippet() {
+        let text = "titre: x\nmontant:\n\tmax: 3\n";
+        let mut sources = Sources::default();
+        sources.insert("a.yaml", Arc::from(text));
+        let mut diags = Diagnostics::default();
+        let at = text.find("max").unwrap_or(0);
+        diags.push(
+            Diagnostic::error("a.yaml", "tabulation").at(Some(Span::from_range(text, at..at + 3))),
+        );
+        let out = render(&diags, &sources, false);
+        assert!(out.contains("3 | →max: 3"), "{out}");
+        assert!(out.contains("  |  ^^^"), "{out}");
+    }
+
     #[test]
     fn keep_cited_keeps_the_texts_diagnostics_show() {
         let text = "titre: x\nmontant: lots\n";

@@ -82,8 +82,11 @@ fn duplicate_key() {
         "financeur: cpam",
         "financeur: cpam\nfinanceur: cpam",
     );
-    let d = the_error(site.path(), AIDE, 12, 1, "");
-    assert!(d.message.to_lowercase().contains("duplicate"), "{d:#?}");
+    let d = the_error(site.path(), AIDE, 12, 1, "financeur");
+    assert!(
+        d.message.contains("champ `financeur` écrit deux fois"),
+        "{d:#?}"
+    );
 }
 
 #[test]

@@ -149,3 +149,188 @@ fn a_clean_site_gives_no_annotation_and_succeeds() {
             .all(|i| i["severity"] == "minor")
     );
 }
+
+const AIDE: &str = "content/aides/prime-installation.yaml";
+
+/// The errors of the mini site with `AIDE` replaced by `text`.
+fn errors_of(text: &str) -> Vec<vitrine::diag::Diagnostic> {
+    let site = mini_site();
+    std::fs::write(site.path().join(AIDE), text).unwrap();
+    match vitrine::build(&options(site.path())) {
+        Ok(b) => b.diags.into_vec(),
+        Err(f) => f.diags.into_vec(),
+    }
+    .into_iter()
+    .filter(|d| d.severity == vitrine::diag::Severity::Error)
+    .collect()
+}
+
+#[test]
+fn yaml_syntax_errors_are_in_french_with_what_to_do() {
+    let cases = [
+        ("titre: x\nmontant:\n\tmax: 3\n", "tabulation"),
+        ("titre: Aide: la prime\n", "« : » inattendu"),
+        ("description: |\n\tTexte\n", "tabulation"),
+        ("titre: x\n\tresume: y\n", "tabulation"),
+        (
+            "titre: \"abc\nresume: x\n",
+            "guillemet ouvert et jamais refermé",
+        ),
+        ("financeur: [cpam\n", "crochet `[` ouvert et jamais refermé"),
+        ("titre: {a\n", "accolade `{` ouvert"),
+        ("titre: x\n  resume: y\n", "« : » inattendu"),
+        ("titre: x\ntitre: y\n", "champ `titre` écrit deux fois"),
+        ("beneficiaires:\n  - a\n -b\n", "ligne mal alignée"),
+        ("titre: x\n- y\n", "ligne mal alignée"),
+        (
+            "titre: x\nresume: 'a'b\n",
+            "texte après le guillemet fermant",
+        ),
+        ("titre: \"a\"b\n", "texte après le guillemet fermant"),
+        ("titre: @x\n", "caractère `@` interdit"),
+        ("titre: *x\n", "`*` ou `&` au début d'une valeur"),
+        ("titre: x\nresume: [a, b]]\n", "crochet ou accolade fermant"),
+        (
+            "  titre: x\nresume: y\n",
+            "texte inattendu au premier niveau",
+        ),
+        (
+            "titre: x # c\n#c\nresume:y:z\n",
+            "« : » attendu après le nom du champ",
+        ),
+        ("description: | x\n  y\n", "texte sur la ligne du `|`"),
+    ];
+    for (text, needle) in cases {
+        let errors = errors_of(text);
+        assert_eq!(errors.len(), 1, "{text:?}: {errors:#?}");
+        let d = &errors[0];
+        assert!(d.message.contains(needle), "{text:?}: {d:#?}");
+        assert!(d.span.is_some(), "{text:?}: {d:#?}");
+        assert!(
+            !d.message.contains("le lecteur YAML dit"),
+            "untranslated {text:?}: {d:#?}"
+        );
+        assert!(d.help.as_deref().is_some_and(|h| !h.is_empty()), "{d:#?}");
+    }
+}
+
+#[test]
+fn a_tab_is_visible_in_the_snippet() {
+    let site = mini_site();
+    std::fs::write(site.path().join(AIDE), "titre: x\nmontant:\n\tmax: 3\n").unwrap();
+    let out = vitrine(site.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("→max: 3"), "{stderr}");
+    assert!(stderr.contains("tabulation"), "{stderr}");
+}
+
+#[test]
+fn an_empty_file_is_one_error() {
+    for text in ["", "\n\n", "# à remplir\n"] {
+        let errors = errors_of(text);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].message, "le fichier est vide");
+        assert_eq!(errors[0].file, AIDE);
+        assert!(
+            errors[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("vitrine new aides prime-installation")),
+            "{errors:#?}"
+        );
+    }
+}
+
+fn replace_in(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} does not contain {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn the_error(root: &Path) -> vitrine::diag::Diagnostic {
+    let errors: Vec<_> = match vitrine::build(&options(root)) {
+        Ok(b) => b.diags.into_vec(),
+        Err(f) => f.diags.into_vec(),
+    }
+    .into_iter()
+    .filter(|d| d.severity == vitrine::diag::Severity::Error)
+    .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors.into_iter().next().unwrap()
+}
+
+#[test]
+fn an_impossible_date_is_said_so() {
+    for (date, needle) in [
+        ("2026-02-30", "février 2026 n'a que 28 jours"),
+        ("2028-02-30", "février 2028 n'a que 29 jours"),
+        ("2026-13-01", "il n'y a pas de mois 13"),
+        ("2026-04-31", "avril 2026 n'a que 30 jours"),
+        ("2026-04-00", "il n'y a pas de jour 0"),
+    ] {
+        let site = mini_site();
+        replace_in(
+            site.path(),
+            AIDE,
+            "date_ouverture: 2026-01-01",
+            &format!("date_ouverture: {date}"),
+        );
+        let d = the_error(site.path());
+        assert!(d.message.contains("impossible"), "{d:#?}");
+        assert!(d.message.contains(needle), "{date}: {d:#?}");
+        assert!(
+            !d.help
+                .as_deref()
+                .unwrap_or("")
+                .contains("au format AAAA-MM-JJ, par"),
+            "{d:#?}"
+        );
+    }
+    let site = mini_site();
+    replace_in(
+        site.path(),
+        AIDE,
+        "date_ouverture: 2026-01-01",
+        "date_ouverture: 1/1/2026",
+    );
+    let d = the_error(site.path());
+    assert!(
+        d.help.as_deref().unwrap_or("").contains("AAAA-MM-JJ"),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn an_unknown_organisation_gets_a_suggestion_or_the_list() {
+    let site = mini_site();
+    replace_in(
+        site.path(),
+        AIDE,
+        "financeur: cpam\n",
+        "financeur: cpam-77\n",
+    );
+    let d = the_error(site.path());
+    assert_eq!(d.field.as_deref(), Some("financeur"));
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("vouliez-vous dire `cpam` ?"),
+        "{d:#?}"
+    );
+
+    let site = mini_site();
+    replace_in(
+        site.path(),
+        AIDE,
+        "financeur: cpam\n",
+        "financeur: assurance-maladie\n",
+    );
+    let d = the_error(site.path());
+    let help = d.help.as_deref().unwrap_or("");
+    assert!(
+        help.contains("fiches existantes : cpam, departement"),
+        "{d:#?}"
+    );
+}

@@ -57,11 +57,10 @@ pub fn split(text: &str) -> Result<(FrontMatter, &str, usize), SplitError> {
     let node = match node::parse(yaml) {
         Ok(n) => shift(n, first_line_end, 1),
         Err(err) => {
+            let fr = super::yaml_fr::explain(&err.message);
             return Err(SplitError {
-                message: format!("YAML invalide dans l'en-tête : {}", err.message),
-                help:
-                    "vérifiez l'indentation et mettez entre guillemets un texte qui contient `: `"
-                        .into(),
+                message: format!("YAML invalide dans l'en-tête : {}", fr.message),
+                help: fr.help,
                 span: err.span.map(|s| s.shifted(first_line_end, 1)),
             });
         }

@@ -4,6 +4,7 @@
 
 pub mod frontmatter;
 pub mod node;
+mod yaml_fr;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -416,13 +417,35 @@ fn yaml_error(rel: &str, text: &str, err: node::ParseError) -> Diagnostic {
         }
         return d;
     }
-    Diagnostic::error(rel, format!("YAML invalide : {}", err.message))
+    let fr = yaml_fr::explain(&err.message);
+    let d = Diagnostic::error(rel, format!("YAML invalide : {}", fr.message))
         .at(err.span)
-        .help("vérifiez l'indentation (des espaces, pas de tabulations), les `:` suivis d'un espace, et mettez entre guillemets un texte qui contient `: ` ou commence par un caractère spécial")
+        .help(fr.help);
+    match fr.field {
+        Some(f) => d.field(f),
+        None => d,
+    }
 }
 
 fn read_yaml(out: &mut Outcome, path: &Path, rel: &str) -> Option<(SourceFile, Node)> {
     let file = read_text(out, path, rel)?;
+    // One error for an empty file, not one per missing field.
+    if file
+        .text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        let help = match rel.strip_prefix("content/").and_then(|r| r.split_once('/')) {
+            Some((dir, name)) => format!(
+                "écrivez ses champs, ou partez d'un modèle : supprimez le fichier et lancez `vitrine new {dir} {}`",
+                name.trim_end_matches(".yaml")
+            ),
+            None => "écrivez ses champs (voir docs/champs.md)".to_string(),
+        };
+        out.diags
+            .push(Diagnostic::error(rel, "le fichier est vide").help(help));
+        return None;
+    }
     match node::parse(&file.text) {
         Ok(node) => Some((file, node)),
         Err(err) => {

@@ -93,7 +93,7 @@
     const item = el('li', {},
       el('p', { class: 'lieu' }, d.location),
       el('p', {}, (d.severity === 'error' ? 'Erreur' : 'Avertissement') + ' — ' + what));
-    if (d.help) item.append(el('p', { class: 'aide' }, 'Ce qui serait valable : ' + d.help));
+    if (d.help) item.append(el('p', { class: 'aide' }, 'Aide : ' + d.help));
     // Focusable, so keyboard users can scroll a long snippet sideways.
     item.append(el('pre', { tabindex: '0' }, d.text));
     return item;

@@ -212,8 +212,22 @@ fn check_references(
             None if failed.contains(&(kind, id.to_string())) => {}
             None => {
                 let mut help = format!("aucune fiche content/{}/{id}.yaml", kind.dir());
-                if let Some(near) = ids.and_then(|m| closest(id, m.keys().map(String::as_str))) {
+                let known: Vec<&str> = ids
+                    .map(|m| m.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                // A near spelling, else an id that contains the one written
+                // (`cpam` for `cpam-seine-et-marne`).
+                let near = closest(id, known.iter().copied()).or_else(|| {
+                    known
+                        .iter()
+                        .copied()
+                        .filter(|k| id.len() >= 3 && (k.contains(id) || id.contains(k)))
+                        .min_by_key(|k| (k.len(), *k))
+                });
+                if let Some(near) = near {
                     help = format!("vouliez-vous dire `{near}` ? {help}");
+                } else if !known.is_empty() && known.len() <= 15 {
+                    help = format!("{help} ; fiches existantes : {}", known.join(", "));
                 }
                 at.error(&field, format!("référence inconnue `{id}`"), help);
             }

@@ -375,12 +375,8 @@ impl<'a> Checker<'a> {
             // jiff also reads `2025-01-05T10:00:00+02:00` as a date, dropping
             // the time: a date field takes a date and nothing else.
             Some("date") if !is_plain_date(&text) => {
-                self.error(
-                    &node.span,
-                    path,
-                    format!("date `{text}` invalide"),
-                    Some("écrivez la date au format AAAA-MM-JJ, par exemple 2026-11-24".into()),
-                );
+                let (message, help) = date_problem(&text);
+                self.error(&node.span, path, message, Some(help));
                 return None;
             }
             Some("partial-date-time") if text.parse::<jiff::civil::DateTime>().is_err() => {
@@ -518,6 +514,67 @@ fn plain_json(node: &Node) -> Json {
 }
 
 /// `AAAA-MM-JJ`, a real day of the calendar.
+/// What is wrong with a date, in the editor's words: a date in the right
+/// format that does not exist (`2026-02-30`) is told so, not sent back to
+/// the format it already follows.
+fn date_problem(text: &str) -> (String, String) {
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    let number = |r: std::ops::Range<usize>| text.get(r).and_then(|t| t.parse::<i16>().ok());
+    if let (true, Some(year), Some(month), Some(day)) =
+        (shape, number(0..4), number(5..7), number(8..10))
+    {
+        if !(1..=12).contains(&month) {
+            return (
+                format!("date `{text}` impossible : il n'y a pas de mois {month}"),
+                "le mois vient au milieu, entre 01 et 12 : AAAA-MM-JJ, par exemple 2026-11-24"
+                    .into(),
+            );
+        }
+        if let Ok(first) = jiff::civil::Date::new(year, month as i8, 1) {
+            let days = first.days_in_month();
+            if day < 1 {
+                return (
+                    format!("date `{text}` impossible : il n'y a pas de jour 0"),
+                    "le jour vient en dernier, à partir de 01 : AAAA-MM-JJ, par exemple 2026-11-01"
+                        .into(),
+                );
+            }
+            if day > i16::from(days) {
+                const MONTHS: [&str; 12] = [
+                    "janvier",
+                    "février",
+                    "mars",
+                    "avril",
+                    "mai",
+                    "juin",
+                    "juillet",
+                    "août",
+                    "septembre",
+                    "octobre",
+                    "novembre",
+                    "décembre",
+                ];
+                let name = MONTHS[(month - 1) as usize];
+                return (
+                    format!("date `{text}` impossible : {name} {year} n'a que {days} jours"),
+                    format!("vérifiez le jour (de 01 à {days}) dans la source"),
+                );
+            }
+        }
+    }
+    (
+        format!("date `{text}` invalide"),
+        "écrivez la date au format AAAA-MM-JJ, par exemple 2026-11-24".into(),
+    )
+}
+
 fn is_plain_date(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 10

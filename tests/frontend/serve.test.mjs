@@ -115,7 +115,8 @@ test('an edit, an error and its fix show up in the open page by themselves', { t
   await dialog.waitFor({ timeout: WAIT });
   const text = await dialog.innerText();
   assert.match(text, /content\/aides\/prime-installation\.yaml:1:8/);
-  assert.match(text, /Ce qui serait valable/);
+  assert.match(text, /guillemet ouvert et jamais refermé/);
+  assert.match(text, /Aide : refermez le texte/);
   // The last good page is still under it.
   assert.match(await page.locator('h1').first().innerText(), /Titre modifié sur le disque/);
   // Keyboard: focus is on the close button, Escape dismisses.
