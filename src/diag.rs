@@ -179,9 +179,14 @@ impl Sources {
     /// Keeps only the texts that `diags` point into: a one-shot build
     /// needs no other once its content is checked (the text of a large
     /// site is a tenth of its memory).
-    pub fn keep_cited(&mut self, diags: &Diagnostics) {
-        let cited: std::collections::BTreeSet<&str> =
-            diags.items.iter().map(|d| d.file.as_str()).collect();
+    /// `also` names files later diagnostics may point into.
+    pub fn keep_cited<'a>(&mut self, diags: &'a Diagnostics, also: impl Iterator<Item = &'a str>) {
+        let cited: std::collections::BTreeSet<&str> = diags
+            .items
+            .iter()
+            .map(|d| d.file.as_str())
+            .chain(also)
+            .collect();
         self.texts.retain(|file, _| cited.contains(file.as_str()));
     }
 }
@@ -439,7 +444,7 @@ mod tests {
             Diagnostic::warning("content/aides/a.yaml", "à revoir")
                 .at(Some(Span::from_range(text, 18..22))),
         );
-        sources.keep_cited(&diags);
+        sources.keep_cited(&diags, std::iter::empty());
         assert_eq!(sources.get("content/aides/a.yaml"), Some(text));
         assert_eq!(sources.get("content/aides/b.yaml"), None);
         // The snippet is still shown.

@@ -219,7 +219,8 @@ pub fn build_cached(
                 };
                 partie.titre = page.meta.titre.clone();
                 let prefix = page_anchor(&page.path);
-                let mut html = links.render(&page.markdown, 0, Some(&prefix));
+                let here = crate::url::page_dir(&page.path);
+                let mut html = links.render(&page.markdown, &here, 0, Some(&prefix));
                 if kind == PartieGuide::Credits
                     && let Some(c) = &site.territoire_credits
                 {
@@ -397,13 +398,17 @@ fn guide_view(ctx: &Ctx, links: &GuideLinks, r: &Record) -> View {
     }
     let mut v = ctx.record(r);
     v["ancre"] = json!(ancre);
+    let here = crate::url::record_path(r.kind, &r.id);
     let html: serde_json::Map<String, Json> = r
         .body
         .markdown_fields()
         .into_iter()
         .map(|(name, text)| {
             let notes = format!("{}-{name}", v["ancre"].as_str().unwrap_or_default());
-            (name.to_string(), json!(links.render(text, 3, Some(&notes))))
+            (
+                name.to_string(),
+                json!(links.render(text, &here, 3, Some(&notes))),
+            )
         })
         .collect();
     v["html"] = Json::Object(html);
@@ -438,13 +443,35 @@ impl GuideLinks<'_> {
 
     /// Markdown to HTML for the guide. Problems were reported when the
     /// site's own rendering ran; they are not reported twice.
-    fn render(&self, markdown: &str, heading_shift: u8, id_prefix: Option<&str>) -> String {
+    fn render(
+        &self,
+        markdown: &str,
+        here: &str,
+        heading_shift: u8,
+        id_prefix: Option<&str>,
+    ) -> String {
         let resolve = |t: &str| self.resolve(t);
+        // A plain site link (`/aides/cesp/`) goes to the anchor of what the
+        // guide contains, else to the site.
+        let site_url = |path: &str| {
+            let url = self.urls.to(path);
+            let slashed = format!("{url}/");
+            match self
+                .targets
+                .get(&url)
+                .or_else(|| self.targets.get(&slashed))
+            {
+                Some(a) => format!("#{a}"),
+                None => self.urls.absolute(path),
+            }
+        };
         let settings = crate::markdown::Settings {
             resolve: &resolve,
             allow_html: self.site.config.html_brut_autorise,
             heading_shift,
             id_prefix,
+            here,
+            site_url: &site_url,
         };
         crate::markdown::render(markdown, &settings)
             .html

@@ -204,8 +204,13 @@ fn build_stages(
     let mut sources = loaded.sources.clone();
     drop(loaded);
     if !reuse {
-        // Later stages point no diagnostic into the content.
-        sources.keep_cited(&diags);
+        // Later stages point no diagnostic into the content but at the
+        // plain site links, checked once the plan is made.
+        let linking = validated
+            .iter()
+            .flat_map(|v| &v.site_links)
+            .map(|l| l.file.as_str());
+        sources.keep_cited(&diags, linking);
     }
     let Some(validated) = validated else {
         return Err(Failed {
@@ -214,7 +219,11 @@ fn build_stages(
             timings: t,
         });
     };
-    let validate::Validated { site, urls } = validated;
+    let validate::Validated {
+        site,
+        urls,
+        site_links,
+    } = validated;
     let with_pdf = cfg!(feature = "pdf") && !opts.skip_pdf;
     let with_search = cfg!(feature = "search") && !opts.skip_search;
     let planned = t.time("plan", || {
@@ -231,6 +240,7 @@ fn build_stages(
             search: with_search,
         };
         let plan = plan::plan(&site, &facets, &theme, outputs, &mut diags);
+        validate::check_site_links(&site_links, &plan, &mut diags);
         let tera = render::compile(&theme, &mut diags);
         (theme, facets, plan, tera)
     });

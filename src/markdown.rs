@@ -30,6 +30,17 @@ pub struct AnchorLink {
     pub range: Range<usize>,
 }
 
+/// A plain link to a page of the site (`/aides/cesp/`, `../zonage/`),
+/// checked against every planned output once the plan is known.
+#[derive(Debug, Clone)]
+pub struct SiteLink {
+    /// The site path it resolves to (`aides/cesp/`).
+    pub path: String,
+    /// As written.
+    pub dest: String,
+    pub range: Range<usize>,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     /// Shared: a record's HTML goes from the dev server's cache into each
@@ -38,6 +49,7 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub problems: Vec<Problem>,
     pub anchor_links: Vec<AnchorLink>,
+    pub site_links: Vec<SiteLink>,
 }
 
 /// What an internal link target resolves to.
@@ -58,6 +70,12 @@ pub struct Settings<'a> {
     /// local `#x` links, so several texts side by side in one page (the
     /// printable guide) never share an id.
     pub id_prefix: Option<&'a str>,
+    /// The site path of the page the text is shown on (`aides/cesp/`),
+    /// against which relative links resolve.
+    pub here: &'a str,
+    /// The address of a site path (`aides/cesp/` → `/guide/aides/cesp/`,
+    /// or an anchor in the printable guide).
+    pub site_url: &'a dyn Fn(&str) -> String,
 }
 
 /// How deep lists, quotes and emphasis may nest in a text. Far beyond what
@@ -300,6 +318,8 @@ pub fn render_plain(source: &str) -> String {
         allow_html: false,
         heading_shift: 1,
         id_prefix: None,
+        here: "",
+        site_url: &|p| format!("/{p}"),
     };
     render(source, &settings).html.to_string()
 }
@@ -321,6 +341,32 @@ fn rewrite_link(
     }
     if let (Some(local), Some(p)) = (dest.strip_prefix('#'), settings.id_prefix) {
         return Some(format!("#{p}-{local}"));
+    }
+    if let Some(plain) = crate::url::site_path_of(dest, settings.here) {
+        return Some(match plain {
+            Ok((path, suffix)) => {
+                out.site_links.push(SiteLink {
+                    path: path.clone(),
+                    dest: dest.to_string(),
+                    range: range.clone(),
+                });
+                let url = (settings.site_url)(&path);
+                match suffix.strip_prefix('#') {
+                    Some(a) if url.starts_with('#') => format!("{url}-{a}"),
+                    _ if url.starts_with('#') => url,
+                    _ => format!("{url}{suffix}"),
+                }
+            }
+            Err(help) => {
+                out.problems.push(Problem {
+                    range: range.clone(),
+                    message: format!("lien interne cassé `{dest}`"),
+                    help,
+                    warning: false,
+                });
+                "#".into()
+            }
+        });
     }
     let target = dest.strip_prefix("@/")?;
     let (path, anchor) = match target.split_once('#') {
@@ -596,6 +642,8 @@ mod tests {
             allow_html: false,
             heading_shift: 0,
             id_prefix: None,
+            here: "aides/cesp/",
+            site_url: &|p| format!("/guide/{p}"),
         }
     }
 
@@ -618,6 +666,28 @@ mod tests {
         assert_eq!(r.problems.len(), 1);
         assert!(r.problems[0].message.contains("@/aides/nope"));
         assert_eq!(r.anchor_links[0].anchor, "zip");
+    }
+
+    #[test]
+    fn plain_site_links_go_under_the_base_path_and_are_kept_for_checking() {
+        let r = render(
+            "[a](/aides/cpam/) [b](../../zonage/#zip) [c](../../../x)",
+            &settings(),
+        );
+        assert!(
+            r.html.contains(r#"href="/guide/aides/cpam/""#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"href="/guide/zonage/#zip""#),
+            "{}",
+            r.html
+        );
+        let paths: Vec<&str> = r.site_links.iter().map(|l| l.path.as_str()).collect();
+        assert_eq!(paths, ["aides/cpam/", "zonage/"]);
+        assert_eq!(r.site_links[1].dest, "../../zonage/#zip");
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
     }
 
     #[test]

@@ -53,6 +53,56 @@ pub fn link_scheme_allowed(dest: &str) -> bool {
     }
 }
 
+/// The site path a plain link of the Markdown points to: root-relative
+/// (`/aides/cesp/`) or relative to `here`, the site path of the page the
+/// text is shown on (`../zonage/`), with `.` and `..` resolved. Returns the
+/// path (`aides/cesp/`) and what follows it (`#zip`, `?x`), or a help when
+/// it leaves the site; `None` for what is not a plain site link (`@/…`,
+/// `#…`, an address with a scheme).
+pub fn site_path_of(dest: &str, here: &str) -> Option<Result<(String, String), String>> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with(['#', '?']) || dest.starts_with("@/") {
+        return None;
+    }
+    if dest.starts_with("//") {
+        return Some(Err(
+            "l'adresse d'un autre site s'écrit en entier, avec https:// devant".into(),
+        ));
+    }
+    let cut = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (path, suffix) = dest.split_at(cut);
+    let first = path.split('/').next().unwrap_or("");
+    if first.contains(':') {
+        // A scheme (`https:`, `mailto:`), checked elsewhere.
+        return None;
+    }
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        here.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    for seg in &segments {
+        match *seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some(Err(format!(
+                        "le lien `{dest}` remonte au-dessus de la racine du site ; écrivez l'adresse depuis la racine, par exemple `/aides/`, ou un lien `@/…`"
+                    )));
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let dir = matches!(segments.last(), Some(&"" | &"." | &".."));
+    let mut out = parts.join("/");
+    if dir && !out.is_empty() {
+        out.push('/');
+    }
+    Some(Ok((out, suffix.to_string())))
+}
+
 #[derive(Clone, Debug)]
 pub struct Urls {
     /// Scheme and host, without a trailing slash (`https://x.github.io`).
@@ -163,6 +213,41 @@ pub fn page_dir(page_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_links_resolve_to_site_paths() {
+        let ok = |d: &str, here: &str| site_path_of(d, here).and_then(Result::ok);
+        assert_eq!(
+            ok("/aides/cesp/", "x/"),
+            Some(("aides/cesp/".into(), String::new()))
+        );
+        assert_eq!(
+            ok("/aides/cesp", ""),
+            Some(("aides/cesp".into(), String::new()))
+        );
+        assert_eq!(
+            ok("../zonage/#zip", "s-installer/"),
+            Some(("zonage/".into(), "#zip".into()))
+        );
+        assert_eq!(
+            ok("doc.pdf", "aides/cesp/"),
+            Some(("aides/cesp/doc.pdf".into(), String::new()))
+        );
+        assert_eq!(ok("/", "aides/"), Some((String::new(), String::new())));
+        assert_eq!(ok("..", "aides/"), Some((String::new(), String::new())));
+        assert!(matches!(site_path_of("../../x", "aides/"), Some(Err(_))));
+        assert!(matches!(site_path_of("//exemple.fr/x", ""), Some(Err(_))));
+        for not_plain in [
+            "@/aides",
+            "#zip",
+            "https://www.ameli.fr/",
+            "mailto:a@b.fr",
+            "?q=1",
+            "",
+        ] {
+            assert!(site_path_of(not_plain, "aides/").is_none(), "{not_plain}");
+        }
+    }
 
     #[test]
     fn only_index_md_stands_for_its_directory() {

@@ -334,3 +334,70 @@ fn an_unknown_organisation_gets_a_suggestion_or_the_list() {
         "{d:#?}"
     );
 }
+
+#[test]
+fn plain_internal_links_are_checked_and_follow_the_base_path() {
+    let site = mini_site();
+    let root = site.path();
+    let page = "content/pages/zonage.md";
+    append(
+        root,
+        page,
+        "\nVoir [l'aide](/aides/prime-installation/), [la liste](../aides), \
+         [l'image](/images/foret.svg) et [le profil](/aides/profil/primo-installation/#x).\n",
+    );
+    let built = vitrine::build(&options(root)).unwrap_or_else(|f| panic!("{:#?}", f.diags));
+    let html = String::from_utf8_lossy(&built.output["zonage/index.html"]).into_owned();
+    for href in [
+        "/guide/aides/prime-installation/",
+        "/guide/aides",
+        "/guide/images/foret.svg",
+        "/guide/aides/profil/primo-installation/#x",
+    ] {
+        assert!(
+            html.contains(&format!("href=\"{href}\"")),
+            "{href} in {html}"
+        );
+    }
+
+    // A misspelled address, as in the page and in a record's text.
+    append(root, page, "\nEt [celle-ci](/aides/prime-instalation/).\n");
+    replace_in(
+        root,
+        AIDE,
+        "Voir [le zonage]",
+        "Voir [l'autre](../ancien-contrat/) [la fausse](../nulle-part/) et [le zonage]",
+    );
+    let errors: Vec<_> = match vitrine::build(&options(root)) {
+        Ok(b) => b.diags.into_vec(),
+        Err(f) => f.diags.into_vec(),
+    }
+    .into_iter()
+    .filter(|d| d.severity == vitrine::diag::Severity::Error)
+    .collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    let in_page = errors.iter().find(|d| d.file == page).unwrap();
+    assert_eq!(
+        in_page.message,
+        "lien interne cassé `/aides/prime-instalation/`"
+    );
+    let text = std::fs::read_to_string(root.join(page)).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("prime-instalation"))
+        .unwrap()
+        + 1;
+    assert_eq!(in_page.span.as_ref().map(|s| s.line), Some(line));
+    assert!(
+        in_page
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("vouliez-vous dire `/aides/prime-installation/` ?"),
+        "{in_page:#?}"
+    );
+    let in_record = errors.iter().find(|d| d.file == AIDE).unwrap();
+    assert_eq!(in_record.message, "lien interne cassé `../nulle-part/`");
+    assert_eq!(in_record.field.as_deref(), Some("description"));
+    assert_eq!(in_record.span.as_ref().map(|s| s.line), Some(4));
+}

@@ -2,7 +2,7 @@
 //! links against the whole site, and reports broken links and anchors at
 //! their line in the source file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -152,7 +152,7 @@ pub fn render_markdown(
     failed: &BTreeSet<(Kind, String)>,
     diags: &mut Diagnostics,
     cache: Option<&mut MarkdownCache>,
-) {
+) -> Vec<SiteLinkAt> {
     let communes = communes_with_pages(site);
     let mut none = MarkdownCache::default();
     let keep = cache.is_some();
@@ -221,16 +221,20 @@ pub fn render_markdown(
         }
     }
 
+    let site_url = |path: &str| urls.to(path);
     // Pages: positions map straight into the file (body offset).
     let page_results: Vec<_> = frozen
         .pages
         .par_iter()
         .map(|page| {
+            let here = crate::url::page_dir(&page.path);
             let settings = Settings {
                 resolve: &resolver,
                 allow_html,
                 heading_shift: 0,
                 id_prefix: None,
+                here: &here,
+                site_url: &site_url,
             };
             match reuse(&page.file, page.version).and_then(|r| r.first()) {
                 Some(r) => r.clone(),
@@ -247,11 +251,14 @@ pub fn render_markdown(
         .collect::<Vec<_>>()
         .par_iter()
         .map(|r| {
+            let here = crate::url::record_path(r.kind, &r.id);
             let settings = Settings {
                 resolve: &resolver,
                 allow_html,
                 heading_shift: 1,
                 id_prefix: None,
+                here: &here,
+                site_url: &site_url,
             };
             let texts = r.body.markdown_fields();
             let fields = match reuse(&r.file, r.version).filter(|f| f.len() == texts.len()) {
@@ -289,6 +296,7 @@ pub fn render_markdown(
         }
     }
     let mut anchors_to_check = Vec::new();
+    let mut site_links = Vec::new();
     for (page, rendered) in frozen.pages.iter().zip(&page_results) {
         let text = loaded.sources.get(&page.file).unwrap_or("");
         let body_offset = text.len() - page.markdown.len().min(text.len());
@@ -303,6 +311,19 @@ pub fn render_markdown(
                 body_offset + link.range.start..body_offset + link.range.end,
             );
             anchors_to_check.push((page.file.clone(), link.clone(), span));
+        }
+        for link in &rendered.site_links {
+            let span = Span::from_range(
+                text,
+                body_offset + link.range.start..body_offset + link.range.end,
+            );
+            site_links.push(SiteLinkAt {
+                file: page.file.clone(),
+                span: Some(span),
+                field: None,
+                dest: link.dest.clone(),
+                path: link.path.clone(),
+            });
         }
     }
     for (kind, id, fields) in &record_results {
@@ -324,6 +345,17 @@ pub fn render_markdown(
                 if let Some(span) = span {
                     anchors_to_check.push((record.file.clone(), link.clone(), span));
                 }
+            }
+            for link in &rendered.site_links {
+                site_links.push(SiteLinkAt {
+                    file: record.file.clone(),
+                    span: value.map(|v| {
+                        span_in_scalar(text, v, &source_field(record, field), link.range.start)
+                    }),
+                    field: Some(field.clone()),
+                    dest: link.dest.clone(),
+                    path: link.path.clone(),
+                });
             }
         }
     }
@@ -374,6 +406,58 @@ pub fn render_markdown(
                 .map(|(f, r)| (f, Arc::clone(&r.html)))
                 .collect();
         }
+    }
+    site_links
+}
+
+/// A plain site link of the Markdown (`/aides/cesp/`), located, waiting
+/// for the plan: only the plan knows every address the site will have
+/// (lists, facets, communes, static files).
+#[derive(Clone, Debug)]
+pub struct SiteLinkAt {
+    pub file: String,
+    pub span: Option<Span>,
+    pub field: Option<String>,
+    pub dest: String,
+    pub path: String,
+}
+
+/// Checks plain site links against the planned outputs, as `@/` links are
+/// checked against the model: a link to no page is an error, with the
+/// nearest address and the `@/` way of writing links.
+pub fn check_site_links(links: &[SiteLinkAt], plan: &[crate::plan::Item], diags: &mut Diagnostics) {
+    if links.is_empty() {
+        return;
+    }
+    let pages: HashSet<&str> = plan.iter().filter_map(|i| i.page.as_deref()).collect();
+    let files: HashSet<&str> = plan.iter().map(|i| i.file.as_str()).collect();
+    for link in links {
+        let p = link.path.as_str();
+        let found = pages.contains(p)
+            || files.contains(p)
+            || (!p.ends_with('/') && pages.contains(format!("{p}/").as_str()));
+        if found {
+            continue;
+        }
+        let wanted = p.trim_end_matches('/');
+        let near = crate::diag::closest(
+            wanted,
+            pages
+                .iter()
+                .map(|q| q.trim_end_matches('/'))
+                .filter(|q| !q.is_empty()),
+        );
+        let mut help = format!("aucune page du site à l'adresse /{p}");
+        if let Some(near) = near {
+            help = format!("vouliez-vous dire `/{near}/` ? {help}");
+        }
+        help.push_str(" ; un lien `@/aides/<id>` ou `@/pages/<page>.md` est vérifié et suit le site s'il change d'adresse");
+        diags.push(
+            Diagnostic::error(&link.file, format!("lien interne cassé `{}`", link.dest))
+                .at(link.span.clone())
+                .field(link.field.clone().unwrap_or_default())
+                .help(help),
+        );
     }
 }
 

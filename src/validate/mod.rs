@@ -7,7 +7,7 @@
 //! Each step adds to the same sink, so one run reports every problem.
 
 mod links;
-pub use links::{communes_with_pages, resolve};
+pub use links::{SiteLinkAt, check_site_links, communes_with_pages, resolve};
 mod refs;
 pub(crate) use refs::references;
 mod contours;
@@ -39,6 +39,8 @@ pub struct Options {
 pub struct Validated {
     pub site: Site,
     pub urls: Urls,
+    /// Plain site links of the Markdown, checked once the plan is known.
+    pub site_links: Vec<links::SiteLinkAt>,
 }
 
 /// What a previous validation computed, reused for files whose text did not
@@ -224,7 +226,7 @@ pub fn validate_cached(
             .collect(),
         territoire_credits: loaded.territoire_credits.clone(),
     };
-    links::render_markdown(
+    let site_links = links::render_markdown(
         &mut site,
         &urls,
         loaded,
@@ -238,7 +240,11 @@ pub fn validate_cached(
     for r in site.records.values_mut().flat_map(|m| m.values_mut()) {
         r.node = empty.clone();
     }
-    (!diags.has_errors()).then_some(Validated { site, urls })
+    (!diags.has_errors()).then_some(Validated {
+        site,
+        urls,
+        site_links,
+    })
 }
 
 fn check_config(loaded: &Loaded, diags: &mut Diagnostics) -> Option<SiteConfig> {
