@@ -25,6 +25,7 @@ pub mod plan;
 pub mod reference;
 pub mod render;
 pub mod report;
+pub mod scaffold;
 #[cfg(feature = "search")]
 pub mod search;
 mod search_output;

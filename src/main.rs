@@ -77,6 +77,20 @@ enum Command {
         #[arg(long)]
         pdf: bool,
     },
+    /// Crée une fiche en brouillon à remplir, content/<type>/<id>.yaml, avec chaque champ obligatoire vide et un commentaire qui dit quoi y mettre.
+    New {
+        /// Type de fiche : aides, logements, stages, atouts, evenements ou organisations.
+        #[arg(value_name = "TYPE")]
+        kind: String,
+        /// Identifiant de la fiche, qui est aussi le nom du fichier : minuscules sans accents, chiffres et tirets.
+        id: String,
+        /// Racine du site (le dossier qui contient content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Date de `mis_a_jour_le` (AAAA-MM-JJ) ; aujourd'hui par défaut.
+        #[arg(long, value_name = "DATE")]
+        today: Option<jiff::civil::Date>,
+    },
     /// Sert le site sur cet ordinateur et le met à jour à chaque enregistrement (pour relire ses modifications).
     Serve {
         #[command(flatten)]
@@ -138,6 +152,12 @@ fn main() -> ExitCode {
             (common, Some((out, force)), base_url, no_pdf, no_search)
         }
         Command::Check { common, pdf } => (common, None, None, !pdf, true),
+        Command::New {
+            kind,
+            id,
+            root,
+            today,
+        } => return new_record(&root, &kind, &id, today.unwrap_or_else(vitrine::today)),
     };
     let opts = vitrine::Options {
         root: common.root.clone(),
@@ -234,4 +254,38 @@ fn print_diags(format: Format, diags: &Diagnostics, sources: &Sources, prefix: &
         Format::Json => report::json(diags, sources, prefix),
     };
     print!("{text}");
+}
+
+/// `vitrine new`: writes the draft and says what to do next.
+fn new_record(root: &std::path::Path, kind: &str, id: &str, today: jiff::civil::Date) -> ExitCode {
+    use vitrine::scaffold;
+    let Some(kind) = scaffold::kind_named(kind) else {
+        let kinds: Vec<&str> = vitrine::model::Kind::ALL.iter().map(|k| k.dir()).collect();
+        eprintln!(
+            "vitrine : type de fiche `{kind}` inconnu ; types : {}",
+            kinds.join(", ")
+        );
+        return ExitCode::FAILURE;
+    };
+    let written = scaffold::new_record(root, kind, id, today)
+        .and_then(|path| Ok((path, scaffold::ensure_schema(root, kind)?)));
+    match written {
+        Ok((path, schema)) => {
+            println!("vitrine : brouillon écrit dans {}", path.display());
+            if let Some(schema) = schema {
+                println!(
+                    "vitrine : schéma des champs écrit dans {}",
+                    schema.display()
+                );
+            }
+            println!(
+                "Remplissez les champs vides, puis lancez `vitrine check` : il liste ce qui reste avant la publication (`statut: publie`)."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("vitrine : {message}");
+            ExitCode::FAILURE
+        }
+    }
 }

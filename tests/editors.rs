@@ -401,3 +401,200 @@ fn plain_internal_links_are_checked_and_follow_the_base_path() {
     assert_eq!(in_record.field.as_deref(), Some("description"));
     assert_eq!(in_record.span.as_ref().map(|s| s.line), Some(4));
 }
+
+#[test]
+fn a_new_draft_of_every_kind_passes_check_and_lists_what_is_left() {
+    let site = mini_site();
+    let root = site.path();
+    for kind in [
+        "aides",
+        "logements",
+        "stages",
+        "atouts",
+        "evenements",
+        "organisations",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .args([
+                "new",
+                kind,
+                "nouvelle-fiche",
+                "--today",
+                "2026-12-04",
+                "--root",
+            ])
+            .arg(root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rel = format!("content/{kind}/nouvelle-fiche.yaml");
+        let text = std::fs::read_to_string(root.join(&rel)).unwrap();
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=../../docs/schemas/"),
+            "{text}"
+        );
+        assert!(text.contains("\nstatut: brouillon\n"), "{text}");
+        assert!(text.contains("\nmis_a_jour_le: 2026-12-04\n"), "{text}");
+        assert!(
+            text.contains("# Une valeur parmi : brouillon, publie, suspendu, archive"),
+            "{text}"
+        );
+    }
+    for schema in [
+        "aide",
+        "logement",
+        "stage",
+        "atout",
+        "evenement",
+        "organisation",
+    ] {
+        let path = root.join(format!("docs/schemas/{schema}.json"));
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert!(json["properties"]["statut"].is_object(), "{schema}");
+    }
+    let check = vitrine(root, &["check", "--format", "json"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let drafts: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| {
+            d["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("/nouvelle-fiche.yaml")
+        })
+        .collect();
+    assert!(drafts.len() >= 6 * 2, "{drafts:#?}");
+    for d in &drafts {
+        assert_eq!(d["severity"], "warning", "{d}");
+        assert_eq!(d["message"], "à remplir (brouillon)", "{d}");
+        // Each warning is on the line of its empty field.
+        let text = std::fs::read_to_string(root.join(d["file"].as_str().unwrap())).unwrap();
+        let line = text
+            .lines()
+            .nth(d["line"].as_u64().unwrap() as usize - 1)
+            .unwrap();
+        let field = d["field"].as_str().unwrap();
+        let last = field.rsplit('.').next().unwrap();
+        assert!(
+            line.trim_start_matches([' ', '-'])
+                .starts_with(&format!("{last}:")),
+            "{d} on {line:?}"
+        );
+    }
+    // The draft is not published.
+    let built = vitrine::build(&options(root)).unwrap_or_else(|f| panic!("{:#?}", f.diags));
+    assert!(!built.output.keys().any(|k| k.contains("nouvelle-fiche")));
+
+    // Published unfinished, it fails, naming the file.
+    let rel = "content/aides/nouvelle-fiche.yaml";
+    replace_in(root, rel, "statut: brouillon", "statut: publie");
+    let check = vitrine(root, &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains(&format!("--> {rel}:")), "{stderr}");
+    assert!(stderr.contains("titre : valeur vide"), "{stderr}");
+}
+
+#[test]
+fn new_refuses_a_bad_id_an_existing_record_and_an_unknown_kind() {
+    let site = mini_site();
+    let root = site.path();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .args(args)
+            .arg("--root")
+            .arg(root)
+            .output()
+            .unwrap()
+    };
+    let before = std::fs::read(root.join(AIDE)).unwrap();
+    let out = run(&["new", "aides", "prime-installation"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("existe déjà"));
+    assert_eq!(
+        std::fs::read(root.join(AIDE)).unwrap(),
+        before,
+        "nothing overwritten"
+    );
+    let out = run(&["new", "aides", "Prime Été"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`prime-ete`"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["new", "bourses", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("aides, logements"));
+}
+
+#[test]
+fn a_draft_keeps_its_other_errors_and_may_not_be_pointed_at() {
+    // An unknown key in a draft stays an error.
+    let site = mini_site();
+    let root = site.path();
+    let new = |id: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .args(["new", "organisations", id, "--root"])
+            .arg(root)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    };
+    new("ars");
+    append(
+        root,
+        "content/organisations/ars.yaml",
+        "sigle_inconnu: ARS\n",
+    );
+    let d = the_error(root);
+    assert_eq!(d.message, "champ inconnu `sigle_inconnu`");
+
+    // A published aid funded by an unfinished draft.
+    let site = mini_site();
+    let root = site.path();
+    let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(["new", "organisations", "ars", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    replace_in(root, AIDE, "financeur: cpam\n", "financeur: ars\n");
+    let d = the_error(root);
+    assert_eq!(
+        d.message,
+        "la fiche `organisations/ars` est un brouillon inachevé"
+    );
+    assert_eq!(d.field.as_deref(), Some("financeur"));
+}
+
+#[test]
+fn a_link_to_a_draft_page_is_broken() {
+    let site = mini_site();
+    let root = site.path();
+    std::fs::write(
+        root.join("content/pages/projet.md"),
+        "---\ntitre: Projet\nstatut: brouillon\n---\n\nEn préparation.\n",
+    )
+    .unwrap();
+    append(
+        root,
+        "content/pages/zonage.md",
+        "\nVoir [le projet](@/pages/projet.md).\n",
+    );
+    let d = the_error(root);
+    assert_eq!(d.file, "content/pages/zonage.md");
+    assert!(d.message.starts_with("lien interne cassé"), "{d:#?}");
+}

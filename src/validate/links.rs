@@ -123,6 +123,7 @@ fn link_env(
     urls: &Urls,
     communes: &BTreeSet<String>,
     failed: &BTreeSet<(Kind, String)>,
+    failed_pages: &BTreeSet<String>,
 ) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     urls.base_path().hash(&mut h);
@@ -139,6 +140,7 @@ fn link_env(
     }
     communes.hash(&mut h);
     failed.hash(&mut h);
+    failed_pages.hash(&mut h);
     h.finish()
 }
 
@@ -150,6 +152,7 @@ pub fn render_markdown(
     urls: &Urls,
     loaded: &Loaded,
     failed: &BTreeSet<(Kind, String)>,
+    failed_pages: &BTreeSet<String>,
     diags: &mut Diagnostics,
     cache: Option<&mut MarkdownCache>,
 ) -> Vec<SiteLinkAt> {
@@ -157,7 +160,7 @@ pub fn render_markdown(
     let mut none = MarkdownCache::default();
     let keep = cache.is_some();
     let cache = cache.unwrap_or(&mut none);
-    let env = link_env(site, urls, &communes, failed);
+    let env = link_env(site, urls, &communes, failed, failed_pages);
     let previous = if cache.env == env {
         std::mem::take(&mut cache.entries)
     } else {
@@ -176,10 +179,9 @@ pub fn render_markdown(
         resolve(frozen, urls, &communes, t).or_else(|e| {
             // A link to a record that failed its own checks is not broken.
             let target = t.trim_end_matches('/');
-            let page_failed = target.strip_prefix("pages/").is_some_and(|p| {
-                loaded.pages.iter().any(|raw| raw.path == p)
-                    && !frozen.pages.iter().any(|pg| pg.path == p)
-            });
+            let page_failed = target
+                .strip_prefix("pages/")
+                .is_some_and(|p| failed_pages.contains(p));
             let is_failed = page_failed
                 || target
                     .split_once('/')

@@ -104,8 +104,15 @@ pub fn validate_cached(
             }
             let mut local = Diagnostics::default();
             let record = schemas.get(&raw.kind).and_then(|schema| {
-                let json =
-                    schema::check(schema, &raw.node, &raw.file.text, &raw.file.rel, &mut local)?;
+                let schema::Checked::Valid(json) = schema::check_draftable(
+                    schema,
+                    &raw.node,
+                    &raw.file.text,
+                    &raw.file.rel,
+                    &mut local,
+                ) else {
+                    return None;
+                };
                 match Body::from_json(raw.kind, json) {
                     Ok(body) => Some(Record {
                         kind: raw.kind,
@@ -129,6 +136,9 @@ pub fn validate_cached(
         })
         .collect();
     let mut records: BTreeMap<Kind, BTreeMap<String, Record>> = BTreeMap::new();
+    // Drafts left unfinished: not published, no error (their missing
+    // fields are warnings), but a published record may not point at them.
+    let mut unfinished = std::collections::BTreeSet::new();
     for (raw, fresh) in loaded.records.iter().zip(checked) {
         let entry = match fresh {
             Some((record, local)) => (raw.file.text.clone(), record, local),
@@ -137,6 +147,9 @@ pub fn validate_cached(
                 None => continue,
             },
         };
+        if entry.1.is_none() && !entry.2.has_errors() {
+            unfinished.insert((raw.kind, raw.id.clone()));
+        }
         if cache.one_shot {
             diags.extend(entry.2);
             if let Some(r) = entry.1 {
@@ -157,15 +170,23 @@ pub fn validate_cached(
 
     let mut pages = Vec::new();
     let schema = schemars::schema_for!(PageMeta);
+    // Pages that failed their own checks (reported): links to them add no
+    // error. Drafts are not among them: a link to one is broken.
+    let mut failed_pages = std::collections::BTreeSet::new();
     for raw in &loaded.pages {
-        let Some(json) = schema::check(
+        let json = match schema::check_draftable(
             &schema,
             &raw.front.node,
             &raw.file.text,
             &raw.file.rel,
             diags,
-        ) else {
-            continue;
+        ) {
+            schema::Checked::Valid(json) => json,
+            schema::Checked::Unfinished => continue,
+            schema::Checked::Invalid => {
+                failed_pages.insert(raw.path.clone());
+                continue;
+            }
         };
         match serde_json::from_value::<PageMeta>(json) {
             Ok(mut meta) => pages.push(Page {
@@ -183,10 +204,13 @@ pub fn validate_cached(
                 toc: Vec::new(),
                 version: crate::deps::hash_str(&raw.file.text),
             }),
-            Err(err) => diags.push(Diagnostic::error(
-                &raw.file.rel,
-                format!("en-tête illisible : {err}"),
-            )),
+            Err(err) => {
+                failed_pages.insert(raw.path.clone());
+                diags.push(Diagnostic::error(
+                    &raw.file.rel,
+                    format!("en-tête illisible : {err}"),
+                ));
+            }
         }
     }
 
@@ -197,12 +221,24 @@ pub fn validate_cached(
         .iter()
         .filter(|r| !records.get(&r.kind).is_some_and(|m| m.contains_key(&r.id)))
         .map(|r| (r.kind, r.id.clone()))
+        .filter(|key| !unfinished.contains(key))
         .chain(loaded.unparsed.iter().cloned())
         .collect();
     let (communes, zonage) = territoire::load(loaded, opts.today, diags);
     let contours = contours::load(loaded, &communes, diags);
     let freshness = config.as_ref().map_or(12, |c| c.fraicheur_mois);
-    refs::check(&records, &failed, &communes, loaded, opts, freshness, diags);
+    refs::check(
+        &records,
+        &refs::Absent {
+            failed: &failed,
+            unfinished: &unfinished,
+        },
+        &communes,
+        loaded,
+        opts,
+        freshness,
+        diags,
+    );
 
     if !opts.drafts {
         for by_id in records.values_mut() {
@@ -231,6 +267,7 @@ pub fn validate_cached(
         &urls,
         loaded,
         &failed,
+        &failed_pages,
         diags,
         (!cache.one_shot).then_some(&mut cache.markdown),
     );

@@ -58,9 +58,16 @@ fn display_path(path: &str) -> String {
     out
 }
 
+/// Records that exist as files but not in the model: `failed` their
+/// checks (errors reported), or drafts left `unfinished` (warnings).
+pub struct Absent<'a> {
+    pub failed: &'a std::collections::BTreeSet<(Kind, String)>,
+    pub unfinished: &'a std::collections::BTreeSet<(Kind, String)>,
+}
+
 pub fn check(
     records: &Records,
-    failed: &std::collections::BTreeSet<(Kind, String)>,
+    absent: &Absent,
     communes: &BTreeMap<String, Commune>,
     loaded: &Loaded,
     opts: &Options,
@@ -74,7 +81,7 @@ pub fn check(
         .collect();
     for record in records.values().flat_map(|m| m.values()) {
         let mut at = At { record, diags };
-        check_references(&mut at, records, failed, opts);
+        check_references(&mut at, records, absent, opts);
         check_communes(&mut at, communes, loaded.communes.is_some());
         check_meta(&mut at, opts, freshness_months);
         check_kind(&mut at, opts, &statics);
@@ -188,12 +195,7 @@ pub(crate) fn references(body: &Body) -> Vec<(String, Kind, &str)> {
     refs
 }
 
-fn check_references(
-    at: &mut At,
-    records: &Records,
-    failed: &std::collections::BTreeSet<(Kind, String)>,
-    opts: &Options,
-) {
+fn check_references(at: &mut At, records: &Records, absent: &Absent, opts: &Options) {
     for (field, kind, id) in references(&at.record.body) {
         let ids = records.get(&kind);
         match ids.and_then(|m| m.get(id)) {
@@ -209,7 +211,16 @@ fn check_references(
                 );
             }
             Some(_) => {}
-            None if failed.contains(&(kind, id.to_string())) => {}
+            None if absent.failed.contains(&(kind, id.to_string())) => {}
+            None if absent.unfinished.contains(&(kind, id.to_string())) => {
+                if !at.record.body.meta().statut.is_draft() {
+                    at.error(
+                        &field,
+                        format!("la fiche `{}/{id}` est un brouillon inachevé", kind.dir()),
+                        "complétez et publiez la fiche visée (`statut: publie`) ou retirez la référence",
+                    );
+                }
+            }
             None => {
                 let mut help = format!("aucune fiche content/{}/{id}.yaml", kind.dir());
                 let known: Vec<&str> = ids

@@ -27,19 +27,67 @@ pub fn check(
     file: &str,
     diags: &mut Diagnostics,
 ) -> Option<Json> {
+    match run(schema, node, text, file, false, diags) {
+        Checked::Valid(json) => Some(json),
+        Checked::Unfinished | Checked::Invalid => None,
+    }
+}
+
+/// What checking a record or a page gave.
+pub enum Checked {
+    Valid(Json),
+    /// A draft (`statut: brouillon`) whose only problems are required
+    /// fields still missing or empty: each is a warning, the file is not
+    /// published, and the build goes on.
+    Unfinished,
+    /// Errors were reported.
+    Invalid,
+}
+
+/// [`check`] for a file that may be a draft: in a `brouillon`, a missing
+/// or empty required field is what is left to do before publication, a
+/// warning; anything else (unknown keys, types of the fields present)
+/// stays an error.
+pub fn check_draftable(
+    schema: &schemars::Schema,
+    node: &Node,
+    text: &str,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Checked {
+    let draft =
+        matches!(&node.get("statut").map(|n| &n.value), Some(Value::Str(s)) if s == "brouillon");
+    run(schema, node, text, file, draft, diags)
+}
+
+fn run(
+    schema: &schemars::Schema,
+    node: &Node,
+    text: &str,
+    file: &str,
+    draft: bool,
+    diags: &mut Diagnostics,
+) -> Checked {
     let root = schema.as_value();
     let mut checker = Checker {
         root,
         text,
         file,
+        draft,
         errors: Vec::new(),
+        pending: Vec::new(),
     };
     let value = checker.check(root, node, &Path::default());
     let ok = checker.errors.is_empty();
-    for d in checker.errors {
+    let unfinished = !checker.pending.is_empty();
+    for d in checker.errors.into_iter().chain(checker.pending) {
         diags.push(d);
     }
-    if ok { value } else { None }
+    match value {
+        Some(json) if ok && !unfinished => Checked::Valid(json),
+        _ if ok => Checked::Unfinished,
+        _ => Checked::Invalid,
+    }
 }
 
 /// A field path, kept both for display (`sources[1].url`) and for looking
@@ -70,7 +118,11 @@ struct Checker<'a> {
     root: &'a Json,
     text: &'a str,
     file: &'a str,
+    /// The file is a `brouillon`: missing or empty required fields go to
+    /// `pending`, as warnings.
+    draft: bool,
     errors: Vec<Diagnostic>,
+    pending: Vec<Diagnostic>,
 }
 
 impl<'a> Checker<'a> {
@@ -102,8 +154,64 @@ impl<'a> Checker<'a> {
         s
     }
 
+    /// A field a draft leaves to fill: a warning at its place saying what
+    /// it takes.
+    fn pending(&mut self, span: &Span, path: &Path, schema: &'a Json) {
+        let help = format!(
+            "à remplir avant de passer à `statut: publie`{}",
+            describe(schema)
+        );
+        let help = match self.allowed_values(schema) {
+            Some(values) => format!("{help} ; valeurs admises : {values}"),
+            None => help,
+        };
+        self.pending.push(
+            Diagnostic::warning(self.file, "à remplir (brouillon)")
+                .at(Some(span.clone()))
+                .field(path.display.clone())
+                .help(help),
+        );
+    }
+
+    /// The allowed values of an enumeration (or a list of one), for hints.
+    fn allowed_values(&self, schema: &'a Json) -> Option<String> {
+        let schema = self.resolve(schema);
+        let schema = schema.get("items").map_or(schema, |i| self.resolve(i));
+        if let Some(v) = enum_values(schema) {
+            return Some(v.join(", "));
+        }
+        let alts = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Json::as_array)?;
+        let mut all = Vec::new();
+        for a in alts {
+            let a = self.resolve(a);
+            if type_names(a) == ["null"] {
+                continue;
+            }
+            all.extend(enum_values(a)?);
+        }
+        (!all.is_empty()).then(|| all.join(", "))
+    }
+
+    /// Whether the schema takes `null` (an optional field).
+    fn nullable(&self, schema: &'a Json) -> bool {
+        let schema = self.resolve(schema);
+        type_names(schema).contains(&"null")
+            || schema
+                .get("anyOf")
+                .or_else(|| schema.get("oneOf"))
+                .and_then(Json::as_array)
+                .is_some_and(|alts| alts.iter().any(|a| self.nullable(a)))
+    }
+
     fn check(&mut self, schema: &'a Json, node: &Node, path: &Path) -> Option<Json> {
         let schema = self.resolve(schema);
+        if self.draft && matches!(node.value, Value::Null) && !self.nullable(schema) {
+            self.pending(&node.span, path, schema);
+            return None;
+        }
         if let Some(alts) = schema
             .get("anyOf")
             .or_else(|| schema.get("oneOf"))
@@ -207,7 +315,9 @@ impl<'a> Checker<'a> {
                         root: self.root,
                         text: self.text,
                         file: self.file,
+                        draft: self.draft,
                         errors: Vec::new(),
+                        pending: Vec::new(),
                     };
                     if let Some(v) = probe.check(a, node, path)
                         && probe.errors.is_empty()
@@ -307,6 +417,16 @@ impl<'a> Checker<'a> {
             for name in required.iter().filter_map(Json::as_str) {
                 if !entries.iter().any(|(k, _)| k.name == name) {
                     ok = false;
+                    if self.draft {
+                        let at = if path.display.is_empty() {
+                            Span::from_range(self.text, 0..0)
+                        } else {
+                            node.span.clone()
+                        };
+                        let prop = props.get(name).unwrap_or(&Json::Null);
+                        self.pending(&at, &path.key(name), prop);
+                        continue;
+                    }
                     let desc = props
                         .get(name)
                         .and_then(|p| p.get("description"))
