@@ -91,6 +91,30 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         today: Option<jiff::civil::Date>,
     },
+    /// Vérifie les adresses externes du contenu (sources, démarches, liens des textes) : liens morts en erreurs, redirections définitives et refus en avertissements. Les adresses trouvées valides sont gardées 7 jours dans .vitrine/liens.json.
+    Liens {
+        /// Racine du site (le dossier qui contient content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Forme des diagnostics : human, github, gitlab ou json (comme pour check).
+        #[arg(long, value_enum, value_name = "FORME")]
+        format: Option<Format>,
+        /// Pause entre deux requêtes au même site, en millisecondes.
+        #[arg(long, default_value_t = 1000, value_name = "MS")]
+        pause: u64,
+        /// Délai de réponse accordé à chaque adresse, en secondes.
+        #[arg(long, default_value_t = 15, value_name = "S")]
+        delai: u64,
+        /// Sites interrogés en même temps.
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        paralleles: usize,
+        /// Tout revérifier, sans reprendre les adresses valides du cache.
+        #[arg(long)]
+        sans_cache: bool,
+        /// Date du jour (AAAA-MM-JJ), pour l'âge du cache ; aujourd'hui par défaut.
+        #[arg(long, value_name = "DATE")]
+        today: Option<jiff::civil::Date>,
+    },
     /// Sert le site sur cet ordinateur et le met à jour à chaque enregistrement (pour relire ses modifications).
     Serve {
         #[command(flatten)]
@@ -152,6 +176,39 @@ fn main() -> ExitCode {
             (common, Some((out, force)), base_url, no_pdf, no_search)
         }
         Command::Check { common, pdf } => (common, None, None, !pdf, true),
+        Command::Liens {
+            root,
+            format,
+            pause,
+            delai,
+            paralleles,
+            sans_cache,
+            today,
+        } => {
+            let opts = vitrine::liens::Options {
+                today: today.unwrap_or_else(vitrine::today),
+                pause: std::time::Duration::from_millis(pause),
+                timeout: std::time::Duration::from_secs(delai.max(1)),
+                parallel: paralleles,
+                use_cache: !sans_cache,
+            };
+            let report = vitrine::liens::run(&root, &opts);
+            let format = format.unwrap_or_else(default_format);
+            let prefix = report::repo_prefix(&root);
+            print_diags(format, &report.diags, &report.sources, &prefix, color);
+            eprintln!(
+                "vitrine : {} adresse(s) vérifiée(s), {} reprise(s) du cache de moins de 7 jours ; {} lien(s) mort(s), {} avertissement(s)",
+                report.checked,
+                report.cached,
+                report.diags.error_count(),
+                report.diags.warning_count()
+            );
+            return if report.diags.has_errors() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
         Command::New {
             kind,
             id,
@@ -183,13 +240,7 @@ fn main() -> ExitCode {
         eprint!("{}", timings.report());
         eprintln!("temps	total	{:.4}", start.elapsed().as_secs_f64());
     }
-    let format = common.format.unwrap_or_else(|| {
-        if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-            Format::Github
-        } else {
-            Format::Human
-        }
-    });
+    let format = common.format.unwrap_or_else(default_format);
     let prefix = report::repo_prefix(&common.root);
     let machine = matches!(format, Format::Gitlab | Format::Json);
     match result {
@@ -287,5 +338,15 @@ fn new_record(root: &std::path::Path, kind: &str, id: &str, today: jiff::civil::
             eprintln!("vitrine : {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `github` under GitHub Actions, where annotations reach the pull
+/// request; `human` elsewhere.
+fn default_format() -> Format {
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        Format::Github
+    } else {
+        Format::Human
     }
 }
