@@ -16,6 +16,7 @@ pub mod deps;
 pub mod diag;
 pub mod facets;
 pub mod guide;
+pub mod init;
 pub mod liens;
 pub mod load;
 pub mod markdown;

@@ -115,6 +115,15 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         today: Option<jiff::civil::Date>,
     },
+    /// Crée le site d'un autre département : site.yaml, pages légales à compléter, dossiers des fiches, communes du département (table nationale intégrée) et un README pour les éditeurs.
+    Init {
+        /// Dossier du nouveau site (créé s'il n'existe pas) ; le dossier courant par défaut.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Code du département (91, 2A, 974…).
+        #[arg(long, value_name = "CODE")]
+        departement: String,
+    },
     /// Sert le site sur cet ordinateur et le met à jour à chaque enregistrement (pour relire ses modifications).
     Serve {
         #[command(flatten)]
@@ -207,6 +216,26 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             } else {
                 ExitCode::SUCCESS
+            };
+        }
+        Command::Init { dir, departement } => {
+            return match vitrine::init::init(&dir, &departement) {
+                Ok(files) => {
+                    println!(
+                        "vitrine : site créé dans {} ({} fichiers)",
+                        dir.display(),
+                        files.len()
+                    );
+                    println!(
+                        "Complétez les passages marqués « {} » (vitrine check les signale), puis lancez `vitrine serve` pour voir le site.",
+                        vitrine::init::TO_COMPLETE
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("vitrine : {message}");
+                    ExitCode::FAILURE
+                }
             };
         }
         Command::New {

@@ -598,3 +598,116 @@ fn a_link_to_a_draft_page_is_broken() {
     assert_eq!(d.file, "content/pages/zonage.md");
     assert!(d.message.starts_with("lien interne cassé"), "{d:#?}");
 }
+
+#[test]
+fn init_makes_a_site_that_builds_at_once_for_any_departement() {
+    for (code, name, communes) in [
+        ("91", "Essonne", 194),
+        ("2A", "Corse-du-Sud", 124),
+        ("95", "Val-d'Oise", 183),
+        ("974", "La Réunion", 24),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .arg("init")
+            .arg(&root)
+            .args(["--departement", &code.to_lowercase()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{code}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let site = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
+        assert!(
+            site.contains(&format!(
+                "  code: \"{code}\"\n  nom: \"{}\"",
+                name.replace('"', "\\\"")
+            )),
+            "{site}"
+        );
+        let csv = std::fs::read_to_string(root.join("content/territoire/communes.csv")).unwrap();
+        assert!(csv.starts_with("insee,name,postcodes,lat,lon,population\n"));
+        assert_eq!(csv.lines().count() - 1, communes, "{code}");
+        assert!(root.join("README.md").exists());
+        assert!(root.join("docs/schemas/aide.json").exists());
+
+        let build = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .args(["build", "--no-pdf", "--no-search", "--root"])
+            .arg(&root)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&build.stderr);
+        assert!(build.status.success(), "{code}: {stderr}");
+        assert!(
+            stderr.contains("à compléter avant la mise en ligne"),
+            "{stderr}"
+        );
+        let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+        // Typography turns the apostrophe into ’.
+        assert!(home.contains(&name.replace('\'', "’")), "{code}");
+        assert!(root.join("public/communes/index.html").exists());
+        assert!(root.join("public/mentions-legales/index.html").exists());
+        // The marker names what to write, at its line.
+        let check = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .args(["check", "--format", "json", "--root"])
+            .arg(&root)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+        let marker = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| {
+                d["file"] == "content/site.yaml"
+                    && d["message"] == "à compléter avant la mise en ligne"
+            })
+            .unwrap_or_else(|| panic!("{report}"))
+            .clone();
+        assert!(
+            marker["help"]
+                .as_str()
+                .unwrap()
+                .starts_with("écrivez ici :"),
+            "{marker}"
+        );
+        // `vitrine new` works in the new site.
+        let new = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .args(["new", "aides", "premiere-aide", "--root"])
+            .arg(&root)
+            .output()
+            .unwrap();
+        assert!(new.status.success());
+    }
+}
+
+#[test]
+fn init_never_overwrites_a_site_and_refuses_an_unknown_code() {
+    let site = mini_site();
+    let before = std::fs::read(site.path().join("content/site.yaml")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("init")
+        .arg(site.path())
+        .args(["--departement", "91"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("existe déjà"));
+    assert_eq!(
+        std::fs::read(site.path().join("content/site.yaml")).unwrap(),
+        before
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("init")
+        .arg(dir.path())
+        .args(["--departement", "100"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("département `100` inconnu"));
+    assert!(!dir.path().join("content").exists());
+}

@@ -7,6 +7,7 @@
 //! Each step adds to the same sink, so one run reports every problem.
 
 mod links;
+mod markers;
 pub use links::{SiteLinkAt, check_site_links, communes_with_pages, resolve};
 mod refs;
 pub(crate) use refs::references;
@@ -69,6 +70,7 @@ pub fn validate_cached(
     cache: &mut Cache,
 ) -> Option<Validated> {
     let config = check_config(loaded, diags);
+    markers::check(loaded, diags);
     let urls = config.as_ref().and_then(|c| {
         let base = opts.base_url.as_deref().unwrap_or(&c.url_base);
         match Urls::new(base) {
