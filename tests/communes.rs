@@ -132,7 +132,7 @@ fn bad_zonage_rows_are_told_with_their_line() {
     for needle in [
         "classe `zip` non admise pour `infirmier`",
         "se chevauchent",
-        "cette date n'existe pas",
+        "date `2026-02-30` impossible : février 2026 n'a que 28 jours",
         "arrêté manquant",
         "la profession `interne` n'a pas de zonage",
         "zonage.csv:5",

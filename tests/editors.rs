@@ -711,3 +711,16 @@ fn init_never_overwrites_a_site_and_refuses_an_unknown_code() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("département `100` inconnu"));
     assert!(!dir.path().join("content").exists());
 }
+
+#[test]
+fn an_impossible_day_in_a_date_and_time_is_said_so() {
+    let site = mini_site();
+    let root = site.path();
+    let rel = "content/evenements/soiree.yaml";
+    append(root, rel, "debut: 2026-02-30T18:30\n");
+    let d = the_error(root);
+    assert_eq!(
+        d.message,
+        "date `2026-02-30T18:30` impossible : février 2026 n'a que 28 jours"
+    );
+}

@@ -499,6 +499,23 @@ impl<'a> Checker<'a> {
                 self.error(&node.span, path, message, Some(help));
                 return None;
             }
+            // A date and time whose day does not exist is told so.
+            Some("partial-date-time")
+                if text.parse::<jiff::civil::DateTime>().is_err()
+                    && text.get(..10).is_some_and(|d| {
+                        date_problem(d).0.contains("impossible")
+                            && text.as_bytes().get(10) == Some(&b'T')
+                    }) =>
+            {
+                let (message, help) = date_problem(&text[..10]);
+                self.error(
+                    &node.span,
+                    path,
+                    message.replace(&text[..10], &text),
+                    Some(help),
+                );
+                return None;
+            }
             Some("partial-date-time") if text.parse::<jiff::civil::DateTime>().is_err() => {
                 self.error(
                         &node.span,
@@ -637,7 +654,7 @@ fn plain_json(node: &Node) -> Json {
 /// What is wrong with a date, in the editor's words: a date in the right
 /// format that does not exist (`2026-02-30`) is told so, not sent back to
 /// the format it already follows.
-fn date_problem(text: &str) -> (String, String) {
+pub(crate) fn date_problem(text: &str) -> (String, String) {
     let shape = text.len() == 10
         && text.bytes().enumerate().all(|(i, c)| {
             if i == 4 || i == 7 {

@@ -276,12 +276,8 @@ fn zonage(
             match d.parse::<Date>() {
                 Ok(date) => Some(date),
                 Err(_) => {
-                    let help = if iso_shaped(&d) {
-                        "cette date n'existe pas dans le calendrier".to_string()
-                    } else {
-                        "une date AAAA-MM-JJ, par exemple 2025-12-09".to_string()
-                    };
-                    diags.push(error(format!("date `{d}` invalide"), name, help));
+                    let (message, help) = super::schema::date_problem(&d);
+                    diags.push(error(message, name, help));
                     ok = false;
                     None
                 }
@@ -369,15 +365,4 @@ fn overlaps(a: (Option<Date>, Option<Date>), b: (Option<Date>, Option<Date>)) ->
         _ => true,
     };
     starts_before_end(a.0, b.1) && starts_before_end(b.0, a.1)
-}
-
-/// `AAAA-MM-JJ` in shape (digits and dashes), whatever the day: tells an
-/// impossible date (`2026-02-30`) from a badly written one.
-fn iso_shaped(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        })
 }
