@@ -54,7 +54,8 @@ pub fn markdown() -> String {
     out
 }
 
-fn resolve<'a>(root: &'a Json, s: &'a Json) -> &'a Json {
+/// Follows a `$ref` to its definition.
+pub(crate) fn resolve<'a>(root: &'a Json, s: &'a Json) -> &'a Json {
     match s.get("$ref").and_then(Json::as_str) {
         Some(r) => root
             .get("$defs")
@@ -65,7 +66,7 @@ fn resolve<'a>(root: &'a Json, s: &'a Json) -> &'a Json {
 }
 
 /// The non-null alternative of an `Option<T>` schema, resolved.
-fn non_null<'a>(root: &'a Json, s: &'a Json) -> &'a Json {
+pub(crate) fn non_null<'a>(root: &'a Json, s: &'a Json) -> &'a Json {
     let s = resolve(root, s);
     match s.get("anyOf").and_then(Json::as_array) {
         Some(alts) => alts
@@ -77,7 +78,9 @@ fn non_null<'a>(root: &'a Json, s: &'a Json) -> &'a Json {
     }
 }
 
-fn enum_values(root: &Json, s: &Json) -> Option<Vec<String>> {
+/// The values of an enumeration (`enum`, or a `oneOf` of `const`s, as
+/// schemars writes an enum whose variants are documented).
+pub(crate) fn enum_values(root: &Json, s: &Json) -> Option<Vec<String>> {
     let s = non_null(root, s);
     if let Some(v) = s.get("enum").and_then(Json::as_array) {
         return Some(

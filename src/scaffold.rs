@@ -14,6 +14,7 @@ use jiff::civil::Date;
 use serde_json::Value as Json;
 
 use crate::model::Kind;
+use crate::reference::{enum_values, non_null, resolve};
 
 /// The kind named by its folder (`aides`) or its key (`aide`).
 pub fn kind_named(name: &str) -> Option<Kind> {
@@ -192,78 +193,10 @@ fn comment(root: &Json, prop: &Json, pad: &str, out: &mut String) {
     }
 }
 
-fn resolve<'a>(root: &'a Json, schema: &'a Json) -> &'a Json {
-    let mut s = schema;
-    for _ in 0..16 {
-        match s.get("$ref").and_then(Json::as_str) {
-            Some(r) => match root
-                .get("$defs")
-                .and_then(|d| d.get(r.trim_start_matches("#/$defs/")))
-            {
-                Some(def) => s = def,
-                None => return s,
-            },
-            None => return s,
-        }
-    }
-    s
-}
-
-/// The schema without its `null` alternative (an optional object).
-fn non_null<'a>(root: &'a Json, schema: &'a Json) -> &'a Json {
-    let schema = resolve(root, schema);
-    match schema
-        .get("anyOf")
-        .or_else(|| schema.get("oneOf"))
-        .and_then(Json::as_array)
-    {
-        Some(alts) if alts.iter().any(|a| is_null(resolve(root, a))) => alts
-            .iter()
-            .map(|a| resolve(root, a))
-            .find(|a| !is_null(a))
-            .unwrap_or(schema),
-        _ => schema,
-    }
-}
-
-fn is_null(schema: &Json) -> bool {
-    schema.get("type").and_then(Json::as_str) == Some("null")
-}
-
 fn type_of(schema: &Json) -> Option<&str> {
     match schema.get("type")? {
         Json::String(s) => Some(s),
         Json::Array(a) => a.iter().filter_map(Json::as_str).find(|t| *t != "null"),
         _ => None,
     }
-}
-
-/// The values of an enumeration: `enum`, or a `oneOf` of `const`/`enum`
-/// (how schemars writes an enum whose variants are documented).
-fn enum_values(root: &Json, schema: &Json) -> Option<Vec<String>> {
-    let schema = resolve(root, schema);
-    if let Some(v) = schema.get("enum").and_then(Json::as_array) {
-        return Some(
-            v.iter()
-                .filter_map(Json::as_str)
-                .map(String::from)
-                .collect(),
-        );
-    }
-    if let Some(c) = schema.get("const").and_then(Json::as_str) {
-        return Some(vec![c.to_string()]);
-    }
-    let alts = schema
-        .get("oneOf")
-        .or_else(|| schema.get("anyOf"))
-        .and_then(Json::as_array)?;
-    let mut all = Vec::new();
-    for a in alts {
-        let a = resolve(root, a);
-        if is_null(a) {
-            continue;
-        }
-        all.extend(enum_values(root, a)?);
-    }
-    (!all.is_empty()).then_some(all)
 }

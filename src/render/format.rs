@@ -162,7 +162,8 @@ fn figures(s: &str) -> Vec<String> {
     out
 }
 
-const MONTHS: [&str; 12] = [
+/// Month names, for dates in words.
+pub(crate) const MONTHS: [&str; 12] = [
     "janvier",
     "février",
     "mars",

@@ -684,21 +684,7 @@ pub(crate) fn date_problem(text: &str) -> (String, String) {
                 );
             }
             if day > i16::from(days) {
-                const MONTHS: [&str; 12] = [
-                    "janvier",
-                    "février",
-                    "mars",
-                    "avril",
-                    "mai",
-                    "juin",
-                    "juillet",
-                    "août",
-                    "septembre",
-                    "octobre",
-                    "novembre",
-                    "décembre",
-                ];
-                let name = MONTHS[(month - 1) as usize];
+                let name = crate::render::format::MONTHS[(month - 1) as usize];
                 return (
                     format!("date `{text}` impossible : {name} {year} n'a que {days} jours"),
                     format!("vérifiez le jour (de 01 à {days}) dans la source"),
