@@ -190,11 +190,23 @@ impl Fingerprints {
                 self.by_kind.get(&Kind::Logement).hash(&mut h);
             }
             Target::Page(i) => site.pages.get(*i)?.version.hash(&mut h),
+            Target::Data(file) => match file {
+                crate::opendata::File::Csv(kind) | crate::opendata::File::Json(kind) => {
+                    self.by_kind.get(kind).hash(&mut h)
+                }
+                // The model and the theme's strings: global.
+                crate::opendata::File::Schema(_) => {}
+                // The sources and dates of every record.
+                crate::opendata::File::Package => self.all.hash(&mut h),
+            },
+            Target::Calendar(id) => self.view(Kind::Evenement, id)?.hash(&mut h),
+            Target::Agenda => self.by_kind.get(&Kind::Evenement).hash(&mut h),
+            // The sitemap gives each page's check date.
+            Target::DataPage | Target::Atom | Target::Sitemap => self.all.hash(&mut h),
             Target::Home | Target::Communes | Target::Guide | Target::SiteMapPage => {
                 self.all.hash(&mut h)
             }
             Target::NotFound
-            | Target::Sitemap
             | Target::Robots
             | Target::ThemeAsset(_)
             | Target::ProposerLogement

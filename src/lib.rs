@@ -15,12 +15,14 @@ pub mod carte;
 pub mod deps;
 pub mod diag;
 pub mod facets;
+pub mod feeds;
 pub mod guide;
 pub mod init;
 pub mod liens;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod opendata;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod plan;

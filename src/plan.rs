@@ -45,6 +45,16 @@ pub enum Target {
     Guide,
     /// The guide as PDF (feature `pdf`).
     GuidePdf,
+    /// One file of the open data (`/donnees/`), by [`crate::opendata`].
+    Data(crate::opendata::File),
+    /// The page listing the open data.
+    DataPage,
+    /// The calendar of one dated event, by its id ([`crate::feeds`]).
+    Calendar(String),
+    /// The calendar of every dated event.
+    Agenda,
+    /// The Atom feed of the records.
+    Atom,
     NotFound,
     Sitemap,
     Robots,
@@ -186,7 +196,35 @@ pub fn plan(
         }
         page(path, Target::Page(i), &mut items);
     }
+    page(
+        crate::opendata::DIR.to_string(),
+        Target::DataPage,
+        &mut items,
+    );
+    for file in crate::opendata::File::all() {
+        items.push(Item {
+            file: file.path(),
+            page: None,
+            target: Target::Data(file),
+        });
+    }
+    let mut dated = crate::feeds::dated_events(site).peekable();
+    if dated.peek().is_some() {
+        items.push(Item {
+            file: crate::feeds::agenda_path(),
+            page: None,
+            target: Target::Agenda,
+        });
+    }
+    for (record, _) in dated {
+        items.push(Item {
+            file: crate::feeds::event_path(&record.id),
+            page: None,
+            target: Target::Calendar(record.id.clone()),
+        });
+    }
     for (file, target) in [
+        (crate::feeds::ATOM_PATH, Target::Atom),
         ("404.html", Target::NotFound),
         ("sitemap.xml", Target::Sitemap),
         ("robots.txt", Target::Robots),

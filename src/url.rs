@@ -146,6 +146,14 @@ impl Urls {
         &self.base_path
     }
 
+    /// The host (`x.github.io`): what makes identifiers global (an event's
+    /// calendar UID).
+    pub fn host(&self) -> &str {
+        self.origin
+            .split_once("://")
+            .map_or(&self.origin, |(_, h)| h)
+    }
+
     /// The root-relative URL of a site path (`aides/cesp/` → `/guide/aides/cesp/`).
     pub fn to(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))

