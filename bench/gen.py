@@ -759,14 +759,14 @@ def generate(n: int, m: int, seed: int, out: Path) -> dict:
     # page per profession an aid names (aides/profession/<p>/) and one per
     # profession x stage when the profession has aids at several stages,
     # the site map (plan-du-site/), the search page (recherche/), the
-    # map of the territory (carte/) and the housing census page
-    # (proposer-un-logement/).
+    # map of the territory (carte/), the housing census page
+    # (proposer-un-logement/) and the open-data page (donnees/).
     professions = {p for p, _ in vit_pairs}
     stages_of = {p: sum(1 for q, _ in vit_pairs if q == p) for p in professions}
     pair_pages = sum(c for c in stages_of.values() if c > 1)
     vit_expected = (4 * n + m + 1 + 6 + len(VITRINE_ORGS) + 7 + 1 + 1
                     + len(real_communes()) + 1
-                    + len(professions) + pair_pages + 1 + 1 + 1 + 1)
+                    + len(professions) + pair_pages + 1 + 1 + 1 + 1 + 1)
     write(out / "expected.env",
           f"N={n}\nM={m}\nSEED={seed}\nEXPECTED_HTML={expected}\n"
           f"VITRINE_EXPECTED_HTML={vit_expected}\nVITRINE_COMMUNE_PAGES={len(real_communes())}\n")
