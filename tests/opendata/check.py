@@ -76,6 +76,8 @@ for ics in sorted(out.rglob("*.ics")):
             fail(f"{ics}: DTSTART {ev.decoded('DTSTART')} au lieu de {expected}")
         if record.get("lieu") and not str(ev.get("LOCATION", "")).startswith(record["lieu"]):
             fail(f"{ics}: LOCATION {ev.get('LOCATION')!r}")
+        if str(ev.get("URL", "")) != f"{base}evenements/{eid}/":
+            fail(f"{ics}: URL {ev.get('URL')!r} hors de {base}")
 for eid in events:
     if not (out / "evenements" / eid / f"{eid}.ics").exists():
         fail(f"événement daté {eid} sans fichier .ics")

@@ -40,6 +40,8 @@ build() { # <racine> <sortie> [options] : construit, journal affiché en cas d'�
 }
 build . "$work/livre"
 build tests/fixtures/mini "$work/mini" --today 2026-12-04
+# Under another address (--base-url): the feed's and calendars' links follow.
+build tests/fixtures/mini "$work/ailleurs" --today 2026-12-04 --base-url https://autre.example.org/sous/chemin/
 
 for site in livre mini; do
   "$venv/bin/frictionless" validate "$work/$site/donnees/datapackage.json" >"$work/$site.rapport" ||
@@ -70,3 +72,4 @@ echo "frictionless validate : l'export abîmé est bien refusé"
 
 "$venv/bin/python" tests/opendata/check.py "$work/mini" tests/fixtures/mini/content https://exemple.github.io/guide/
 "$venv/bin/python" tests/opendata/check.py "$work/livre" content https://guide-installation.seine-et-marne.fr/
+"$venv/bin/python" tests/opendata/check.py "$work/ailleurs" tests/fixtures/mini/content https://autre.example.org/sous/chemin/
