@@ -229,4 +229,6 @@ pub struct RenderCache {
     pub(crate) fiches: HashMap<String, (u64, tera::Value)>,
     /// Every record's card, rendered by `partials/carte.html`.
     pub(crate) cards: crate::render::CardCache,
+    /// Every record's line in the open-data exports.
+    pub(crate) rows: crate::opendata::rows::RowCache,
 }

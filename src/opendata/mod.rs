@@ -76,11 +76,23 @@ impl Context<'_> {
     }
 }
 
-/// The bytes of one export.
-pub fn render(ctx: &Context, file: File) -> Result<Vec<u8>, Diagnostic> {
+/// The bytes of one export; with `memo` (the dev server), the lines of
+/// unchanged records are those of the previous build.
+pub fn render(ctx: &Context, file: File, memo: Option<&rows::Memo>) -> Result<Vec<u8>, Diagnostic> {
+    let records = |kind| ctx.site.of_kind(kind);
     match file {
-        File::Csv(kind) => rows::csv(&table::columns(kind), ctx.site.of_kind(kind)),
-        File::Json(kind) => rows::json(&table::columns(kind), ctx.site.of_kind(kind)),
+        File::Csv(kind) => rows::file(
+            &table::columns(kind),
+            records(kind),
+            rows::Format::Csv,
+            memo,
+        ),
+        File::Json(kind) => rows::file(
+            &table::columns(kind),
+            records(kind),
+            rows::Format::Json,
+            memo,
+        ),
         File::Schema(kind) => pretty(&table::table_schema(
             kind,
             &ctx.kind_text(kind, "titre"),
@@ -106,15 +118,16 @@ fn last_checked(site: &Site, kind: Kind) -> Option<jiff::civil::Date> {
 
 /// The distinct sources `kind`'s records cite, as Frictionless sources.
 fn sources(site: &Site, kind: Kind) -> Vec<Json> {
-    let set: BTreeSet<(String, Option<String>)> = site
+    use std::borrow::Cow;
+    let set: BTreeSet<(Cow<str>, Option<&str>)> = site
         .of_kind(kind)
         .flat_map(|r| r.body.meta().sources.iter())
         .map(|s| {
             let title = match (&s.url, &s.document) {
-                (None, Some(doc)) if doc != &s.titre => format!("{} ({doc})", s.titre),
-                _ => s.titre.clone(),
+                (None, Some(doc)) if doc != &s.titre => Cow::Owned(format!("{} ({doc})", s.titre)),
+                _ => Cow::Borrowed(s.titre.as_str()),
             };
-            (title, s.url.clone())
+            (title, s.url.as_deref())
         })
         .collect();
     set.into_iter()

@@ -254,6 +254,11 @@ pub fn render(
         previous: std::mem::take(&mut cache.fiches),
         next: std::sync::Mutex::new(HashMap::new()),
     };
+    // Only a build that keeps its results for the next one keeps lines.
+    let rows = input.fingerprints.map(|_| crate::opendata::rows::Memo {
+        previous: std::mem::take(&mut cache.rows),
+        next: Default::default(),
+    });
     // Records' own pages first, then the rest: each record's full view
     // then lives only while its page renders (its card is made from it),
     // instead of all of them until the last list is done.
@@ -271,7 +276,7 @@ pub fn render(
         {
             return Ok((item.file.clone(), Some(fp), Some(bytes.clone()), true));
         }
-        let bytes = render_item(input, &shared, &fiches, tera, item)?;
+        let bytes = render_item(input, &shared, &fiches, rows.as_ref(), tera, item)?;
         if let Some(sink) = input.sink {
             sink(&item.file, &bytes)?;
             return Ok((item.file.clone(), None, None, false));
@@ -329,6 +334,13 @@ pub fn render(
             }
         }
     }
+    if let Some(rows) = rows {
+        // Lines of exports reused whole stay; those of removed records go.
+        let mut kept = rows.previous;
+        kept.extend(rows.next.into_inner().unwrap_or_default());
+        kept.retain(|(kind, id, _), _| input.site.get(*kind, id).is_some());
+        cache.rows = kept;
+    }
     let GuideFiches { previous, next } = fiches;
     cache.fiches = match next.into_inner() {
         Ok(next) if !next.is_empty() => next,
@@ -353,6 +365,7 @@ fn render_item(
     input: &RenderInput,
     shared: &pages::Shared,
     fiches: &GuideFiches,
+    rows: Option<&crate::opendata::rows::Memo>,
     tera: &Tera,
     item: &Item,
 ) -> Result<Vec<u8>, Diagnostic> {
@@ -377,7 +390,9 @@ fn render_item(
             });
         }
         Target::Sitemap => return Ok(pages::sitemap(input).into_bytes()),
-        Target::Data(file) => return crate::opendata::render(&opendata_context(input), *file),
+        Target::Data(file) => {
+            return crate::opendata::render(&opendata_context(input), *file, rows);
+        }
         Target::Atom => return Ok(crate::feeds::atom::feed(&feeds_context(input))),
         Target::Agenda => {
             let ctx = feeds_context(input);
