@@ -93,11 +93,23 @@ pub fn render(ctx: &Context, file: File, memo: Option<&rows::Memo>) -> Result<Ve
             rows::Format::Json,
             memo,
         ),
-        File::Schema(kind) => pretty(&table::table_schema(
-            kind,
-            &ctx.kind_text(kind, "titre"),
-            &ctx.kind_text(kind, "intro"),
-        )),
+        File::Schema(kind) => {
+            let mut schema = table::table_schema(
+                kind,
+                &ctx.kind_text(kind, "titre"),
+                &ctx.kind_text(kind, "intro"),
+            );
+            // The metadata schema.data.gouv.fr asks of a published schema.
+            let c = &ctx.site.config;
+            schema["$schema"] = json!("https://frictionlessdata.io/schemas/table-schema.json");
+            schema["countryCode"] = json!("FR");
+            schema["homepage"] = json!(ctx.urls.absolute(DIR));
+            schema["path"] = json!(ctx.urls.absolute(&File::Schema(kind).path()));
+            schema["licenses"] =
+                json!([{ "title": c.licence_donnees.nom, "path": c.licence_donnees.url }]);
+            schema["contributors"] = json!([{ "title": c.editeur.nom, "role": "author" }]);
+            pretty(&schema)
+        }
         File::Package => pretty(&package(ctx)),
     }
 }

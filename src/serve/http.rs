@@ -277,6 +277,9 @@ pub(crate) fn host_allowed(host: &str, ip: IpAddr, port: u16) -> bool {
 }
 
 pub(crate) fn content_type(file: &str) -> &'static str {
+    if file == crate::feeds::ATOM_PATH {
+        return "application/atom+xml; charset=utf-8";
+    }
     let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
     match ext.to_ascii_lowercase().as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
@@ -377,6 +380,14 @@ mod tests {
         );
         assert_eq!(content_type("x.GeoJSON"), "application/geo+json");
         assert_eq!(content_type("f.woff2"), "font/woff2");
+        assert_eq!(
+            content_type("atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("evenements/agenda.ics"),
+            "text/calendar; charset=utf-8"
+        );
         assert_eq!(content_type("noext"), "application/octet-stream");
     }
 }

@@ -36,6 +36,12 @@ for site in livre mini; do
   echo "frictionless validate : datapackage.json du site $site valide"
 done
 
+for schema in "$work"/livre/donnees/*.schema.json; do
+  "$venv/bin/frictionless" validate --type schema "$schema" >"$work/schema.rapport" ||
+    { cat "$work/schema.rapport"; echo "$(basename "$schema") n'est pas un Table Schema valide" >&2; exit 1; }
+done
+echo "frictionless validate --type schema : les 6 schémas sont valides"
+
 # Contre-épreuve : la validation doit échouer sur un export abîmé (une date
 # au format français), sinon elle ne prouve rien.
 cp -r "$work/livre/donnees" "$work/abime"
