@@ -153,6 +153,8 @@ pub struct Cache {
     guide: Option<(guide::Guide, deps::Fingerprints)>,
     /// The previous search index.
     search: search_output::SearchCache,
+    /// The index's parts a save rarely changes.
+    index: render::views::IndexMemo,
 }
 
 impl Cache {
@@ -259,7 +261,7 @@ fn build_stages(
     };
     let static_root = opts.root.join("content").join("static");
     let (index, guide, edition, fingerprints) = t.time("model", || {
-        let index = render::views::Index::new(&site);
+        let index = render::views::Index::new_cached(&site, reuse.then_some(&mut cache.index));
         let edition = edition_date(&site);
         let ctx = render::views::Ctx {
             site: &site,

@@ -7,6 +7,7 @@
 //! is added.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Map, Value as Json, json};
 
@@ -34,13 +35,52 @@ pub struct Index {
     /// when its commune's class is unknown.
     pub trainee_zoned: Vec<String>,
     /// INSEE code → the records of the nearest other communes.
-    pub near: HashMap<String, Vec<super::nearby::Near>>,
+    pub near: Arc<Nearby>,
     /// The territory projected for the maps, once per build.
-    pub carte: crate::carte::Geometry,
+    pub carte: Arc<crate::carte::Geometry>,
+}
+
+/// INSEE code → the records of the nearest other communes.
+pub type Nearby = HashMap<String, Vec<super::nearby::Near>>;
+
+/// The parts of the [`Index`] that a save rarely changes, kept by the dev
+/// server with a hash of what they were computed from: the records around
+/// each commune (from which records are in which commune, and where the
+/// communes are) and the projected map (from the communes and outlines).
+#[derive(Default)]
+pub struct IndexMemo {
+    near: Option<(u64, Arc<Nearby>)>,
+    carte: Option<(u64, Arc<crate::carte::Geometry>)>,
+}
+
+/// A hash of where the communes are.
+fn communes_hash(site: &Site) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for c in site.communes.values() {
+        (&c.insee, c.lat.map(f64::to_bits), c.lon.map(f64::to_bits)).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// A hash of which records are in which commune, whatever the map's order.
+fn by_commune_hash(by_commune: &HashMap<String, Vec<(Kind, String)>>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    by_commune.iter().fold(0u64, |acc, entry| {
+        let mut h = std::hash::DefaultHasher::new();
+        entry.hash(&mut h);
+        acc.wrapping_add(h.finish())
+    })
 }
 
 impl Index {
     pub fn new(site: &Site) -> Index {
+        Index::new_cached(site, None)
+    }
+
+    /// [`Index::new`], reusing from `memo` the parts whose inputs did not
+    /// change and leaving this build's in it.
+    pub fn new_cached(site: &Site, memo: Option<&mut IndexMemo>) -> Index {
         let mut index = Index::default();
         for r in site.records.values().flat_map(|m| m.values()) {
             if let Body::Aide(a) = &*r.body {
@@ -86,8 +126,24 @@ impl Index {
                 index.zonage.entry(z.insee.clone()).or_default().push(i);
             }
         }
-        index.near = super::nearby::index(site, &index.by_commune);
-        index.carte = crate::carte::Geometry::new(site);
+        let Some(memo) = memo else {
+            index.near = Arc::new(super::nearby::index(site, &index.by_commune));
+            index.carte = Arc::new(crate::carte::Geometry::new(site));
+            return index;
+        };
+        let places = communes_hash(site);
+        let near_key = places ^ by_commune_hash(&index.by_commune).rotate_left(1);
+        index.near = match &memo.near {
+            Some((key, near)) if *key == near_key => near.clone(),
+            _ => Arc::new(super::nearby::index(site, &index.by_commune)),
+        };
+        memo.near = Some((near_key, index.near.clone()));
+        let carte_key = places ^ site.contours.version.rotate_left(7);
+        index.carte = match &memo.carte {
+            Some((key, carte)) if *key == carte_key => carte.clone(),
+            _ => Arc::new(crate::carte::Geometry::new(site)),
+        };
+        memo.carte = Some((carte_key, index.carte.clone()));
         index
     }
 }
