@@ -212,10 +212,12 @@ fn column(
     }
 }
 
-/// The kind a single-valued field names by id, for `foreignKeys`.
+/// The kind a single-valued field names by id, for `foreignKeys`: the
+/// single-valued fields of [`crate::validate::refs::references`], which a
+/// test below holds this list to.
 fn reference_of(field: &str) -> Option<Kind> {
     match field {
-        "financeur" | "instructeur" | "contact" => Some(Kind::Organisation),
+        "financeur" | "instructeur" | "contact" | "gestionnaire" => Some(Kind::Organisation),
         "remplace_par" => Some(Kind::Aide),
         _ => None,
     }
@@ -276,6 +278,42 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn foreign_keys_are_the_references_the_validator_checks() {
+        // Every single-valued reference that the validator resolves in the
+        // shipped records is a foreign key of its kind's export.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut seen = 0;
+        for kind in Kind::ALL {
+            let cols = columns(kind);
+            let dir = root.join(kind.dir());
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                let Ok(value) = serde_saphyr::from_str::<Json>(&text) else {
+                    continue;
+                };
+                let Ok(body) = crate::model::Body::from_json(kind, value) else {
+                    continue;
+                };
+                for (field, target, _) in crate::validate::refs::references(&body) {
+                    if field.contains('.') {
+                        continue;
+                    }
+                    let col = cols.iter().find(|c| c.name == field);
+                    assert_eq!(
+                        col.and_then(|c| c.references),
+                        Some(target),
+                        "{}: `{field}` doit être une clé étrangère vers {}",
+                        kind.dir(),
+                        target.dir()
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 0, "no reference found in the shipped content");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 mod links;
 mod markers;
 pub use links::{SiteLinkAt, check_site_links, communes_with_pages, resolve};
-mod refs;
+pub(crate) mod refs;
 pub(crate) use refs::references;
 mod contours;
 pub mod schema;
