@@ -45,7 +45,7 @@ fn vevent(ctx: &Context, record: &Record, e: &Evenement, out: &mut String) {
         out,
         &format!(
             "DTSTAMP:{}T000000Z",
-            compact(&e.meta.mis_a_jour_le.to_string())
+            e.meta.mis_a_jour_le.strftime("%Y%m%d")
         ),
     );
     push(out, &format!("DTSTART:{}", utc(ctx, start)));
@@ -78,15 +78,13 @@ fn vevent(ctx: &Context, record: &Record, e: &Evenement, out: &mut String) {
 /// A local time of the département as a UTC DATE-TIME (`20261203T170000Z`).
 fn utc(ctx: &Context, t: jiff::civil::DateTime) -> String {
     // A local time skipped or repeated by a clock change is resolved as
-    // jiff's `compatible` strategy does (as most calendars do).
+    // jiff's `compatible` strategy does (as most calendars do). A time
+    // jiff cannot place (beyond its range) stays a floating local time,
+    // which RFC 5545 allows, rather than a wrong UTC one.
     match t.to_zoned(ctx.tz.clone()) {
         Ok(z) => z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string(),
-        Err(_) => format!("{}Z", compact(&t.strftime("%Y-%m-%dT%H:%M:%S").to_string())),
+        Err(_) => t.strftime("%Y%m%dT%H%M%S").to_string(),
     }
-}
-
-fn compact(s: &str) -> String {
-    s.chars().filter(|c| *c != '-' && *c != ':').collect()
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11).

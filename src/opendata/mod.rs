@@ -234,7 +234,6 @@ pub fn page(ctx: &Context) -> Json {
                 "json_nom": File::Json(*k).name(),
                 "schema": urls.to(&File::Schema(*k).path()),
                 "schema_nom": File::Schema(*k).name(),
-                "colonnes": table::columns(*k).len(),
             })
         })
         .collect();

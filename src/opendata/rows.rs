@@ -133,9 +133,11 @@ pub fn file<'a>(
     let mut made = Vec::new();
     let mut first = true;
     for r in records {
-        let key = (r.kind, r.id.clone(), format);
+        // Only a build that keeps lines needs the key (and its copy of the id).
+        let key = memo.map(|_| (r.kind, r.id.clone(), format));
         let reused = memo
-            .and_then(|m| m.previous.get(&key))
+            .zip(key.as_ref())
+            .and_then(|(m, key)| m.previous.get(key))
             .filter(|(version, _)| *version == r.version)
             .map(|(_, bytes)| bytes.clone());
         let bytes: Arc<[u8]> = match reused {
@@ -147,7 +149,7 @@ pub fn file<'a>(
         }
         first = false;
         out.extend_from_slice(&bytes);
-        if memo.is_some() {
+        if let Some(key) = key {
             made.push((key, (r.version, bytes)));
         }
     }
